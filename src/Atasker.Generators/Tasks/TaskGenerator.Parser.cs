@@ -1,0 +1,219 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Atasker.Generators.Emit;
+using Atasker.Generators.Model;
+using Atasker.Generators.Validation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Atasker.Generators.Tasks;
+
+public sealed partial class TaskGenerator
+{
+    /// <summary>Symbols and syntax in, an equatable <see cref="TaskMethodModel"/> out (or null to skip the method).</summary>
+    internal static class Parser
+    {
+        private const int MaxHintNameLength = 120;
+
+        public static TaskMethodModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax declaration)
+            {
+                return null;
+            }
+
+            var check = TaskMethodValidator.Check(method, declaration, context.Attributes[0], collectDiagnostics: false, cancellationToken);
+
+            // Invalid methods are the analyzer's to report. Awaitable bodies are routed to async loops, which this
+            // version does not have yet.
+            if (check.HasErrors || KnownTypes.IsAwaitable(check.Shape))
+            {
+                return null;
+            }
+
+            var type = method.ContainingType;
+            var containingTypes = ContainingTypes(type);
+            string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
+                ? containingNamespace.ToDisplayString()
+                : null;
+
+            bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
+            bool userWroteDefinition = !hasBody || method.PartialDefinitionPart is not null;
+            string? definitionModifiers = userWroteDefinition
+                ? null
+                : string.Join(" ", declaration.Modifiers
+                    .Where(modifier => !modifier.IsKind(SyntaxKind.AsyncKeyword) && !modifier.IsKind(SyntaxKind.PartialKeyword))
+                    .Select(modifier => modifier.Text));
+
+            string stubModifiers = CSharpText.Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : "");
+
+            // Callers see the defining declaration's signature (its default values in particular): the launchers copy it.
+            var signature = method.PartialDefinitionPart ?? method;
+            var arguments = check.Arguments;
+
+            return new TaskMethodModel(
+                HintName: HintName(method, ns),
+                Namespace: ns,
+                ContainingTypes: containingTypes,
+                MethodName: CSharpText.Identifier(method.Name),
+                StubName: TaskMethodValidator.StubNameOf(method.Name),
+                DisplayName: DisplayName(method),
+                IsStatic: method.IsStatic,
+                StubModifiers: stubModifiers,
+                DefinitionModifiers: definitionModifiers,
+                Shape: check.Shape,
+                ReturnType: method.ReturnsVoid ? "void" : CSharpText.TypeName(method.ReturnType),
+                ResultType: check.Shape == MethodShape.Value ? CSharpText.TypeName(method.ReturnType) : null,
+                TypeParameters: method.TypeParameters.Length == 0
+                    ? ""
+                    : "<" + string.Join(", ", method.TypeParameters.Select(parameter => CSharpText.Identifier(parameter.Name))) + ">",
+                Constraints: method.TypeParameters.Select(Constraint).Where(clause => clause is not null).Select(clause => clause!).ToEquatableArray(),
+                Parameters: signature.Parameters.Select(parameter => Parameter(signature, parameter)).ToEquatableArray(),
+                TakesCancellationToken: check.TakesCancellationToken,
+                Priority: arguments.Priority,
+                Delay: arguments.Delay);
+        }
+
+        private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol innermost)
+        {
+            var types = new List<ContainingTypeModel>();
+            for (var type = innermost; type is not null; type = type.ContainingType)
+            {
+                string name = CSharpText.Identifier(type.Name);
+                types.Add(new ContainingTypeModel(Keyword(type), name + TypeParameterList(type, withVariance: true), name + TypeParameterList(type, withVariance: false)));
+            }
+
+            types.Reverse();
+            return types.ToEquatableArray();
+        }
+
+        private static string Keyword(INamedTypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Interface } => "interface",
+            { IsRecord: true, IsValueType: true } => "record struct",
+            { IsRecord: true } => "record",
+            { IsValueType: true, IsRefLikeType: true } => "ref struct",
+            { IsValueType: true } => "struct",
+            _ => "class",
+        };
+
+        private static string TypeParameterList(INamedTypeSymbol type, bool withVariance)
+        {
+            if (type.TypeParameters.Length == 0)
+            {
+                return "";
+            }
+
+            return "<" + string.Join(", ", type.TypeParameters.Select(parameter => (withVariance ? parameter.Variance : VarianceKind.None) switch
+            {
+                VarianceKind.In => "in ",
+                VarianceKind.Out => "out ",
+                _ => "",
+            } + CSharpText.Identifier(parameter.Name))) + ">";
+        }
+
+        private static ParameterModel Parameter(IMethodSymbol method, IParameterSymbol parameter)
+        {
+            string modifiers = (method.IsExtensionMethod && parameter.Ordinal == 0 ? "this " : "")
+                + (parameter.IsParams ? "params " : "");
+            return new ParameterModel(
+                CSharpText.Identifier(parameter.Name),
+                CSharpText.TypeName(parameter.Type),
+                modifiers,
+                parameter.HasExplicitDefaultValue ? CSharpText.DefaultValue(parameter) : null);
+        }
+
+        /// <summary>The <c>where</c> clause of a method type parameter, or null when it has no constraint.</summary>
+        private static string? Constraint(ITypeParameterSymbol parameter)
+        {
+            var parts = new List<string>();
+            if (parameter.HasReferenceTypeConstraint)
+            {
+                parts.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+            }
+            else if (parameter.HasUnmanagedTypeConstraint)
+            {
+                parts.Add("unmanaged");
+            }
+            else if (parameter.HasValueTypeConstraint)
+            {
+                parts.Add("struct");
+            }
+            else if (parameter.HasNotNullConstraint)
+            {
+                parts.Add("notnull");
+            }
+
+            parts.AddRange(parameter.ConstraintTypes.Select(CSharpText.TypeName));
+            if (parameter.HasConstructorConstraint)
+            {
+                parts.Add("new()");
+            }
+
+            return parts.Count == 0 ? null : $"where {CSharpText.Identifier(parameter.Name)} : {string.Join(", ", parts)}";
+        }
+
+        /// <summary>The task's name in diagnostics: its containing types and its own name, e.g. <c>Reports.Build</c>.</summary>
+        private static string DisplayName(IMethodSymbol method)
+        {
+            var names = new List<string> { method.Name };
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                names.Add(type.Name);
+            }
+
+            names.Reverse();
+            return string.Join(".", names);
+        }
+
+        /// <summary>A file name unique per method (overloads included), made of safe characters only.</summary>
+        private static string HintName(IMethodSymbol method, string? ns)
+        {
+            var parts = new List<string> { method.Name + (method.TypeParameters.Length > 0 ? "`" + method.TypeParameters.Length : "") };
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                parts.Add(type.MetadataName);
+            }
+
+            if (ns is not null)
+            {
+                parts.Add(ns);
+            }
+
+            parts.Reverse();
+            string name = string.Join(".", parts);
+            if (method.Parameters.Length > 0)
+            {
+                name += "(" + string.Join(",", method.Parameters.Select(parameter => parameter.Type.ToDisplayString())) + ")";
+            }
+
+            var safe = new StringBuilder(name.Length);
+            foreach (char c in name)
+            {
+                safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
+            }
+
+            string hint = safe.ToString().TrimEnd('_');
+            if (hint.Length > MaxHintNameLength)
+            {
+                hint = hint.Substring(0, MaxHintNameLength) + "_" + Fnv1a(name).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return hint + ".g.cs";
+        }
+
+        private static uint Fnv1a(string text)
+        {
+            uint hash = 2166136261;
+            foreach (char c in text)
+            {
+                hash = unchecked((hash ^ c) * 16777619);
+            }
+
+            return hash;
+        }
+    }
+}

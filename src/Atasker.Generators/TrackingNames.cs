@@ -1,0 +1,11 @@
+namespace Atasker.Generators;
+
+/// <summary>Names of the pipeline steps, so tests can assert which steps ran and which were cached.</summary>
+internal static class TrackingNames
+{
+    /// <summary>Every <c>[BackgroundTask]</c> method parsed into a model (null when invalid).</summary>
+    public const string TaskMethods = nameof(TaskMethods);
+
+    /// <summary>The valid task methods, the input of the emitter.</summary>
+    public const string ValidTaskMethods = nameof(ValidTaskMethods);
+}

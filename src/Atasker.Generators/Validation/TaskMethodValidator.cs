@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Atasker.Generators.Validation;
+
+/// <summary>
+/// The one answer to "is this <c>[BackgroundTask]</c> method valid, and what is its shape?". The generator calls it
+/// and skips a method with any error; the analyzer calls it and reports what it found, at the exact place.
+/// </summary>
+internal static class TaskMethodValidator
+{
+    private const string AttributeName = "BackgroundTask";
+    private const double MaxDelaySeconds = (uint.MaxValue - 1) / 1000.0;
+
+    /// <summary>Checks a method carrying <c>[BackgroundTask]</c>.</summary>
+    /// <param name="method">The method's symbol.</param>
+    /// <param name="declaration">The declaration the attribute is on (the definition or the implementation).</param>
+    /// <param name="attribute">The attribute.</param>
+    /// <param name="collectDiagnostics">Whether to build diagnostics (the analyzer) or only decide validity (the generator).</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public static TaskMethodCheck Check(
+        IMethodSymbol method,
+        MethodDeclarationSyntax declaration,
+        AttributeData attribute,
+        bool collectDiagnostics,
+        CancellationToken cancellationToken)
+    {
+        var check = new TaskMethodCheck(collectDiagnostics)
+        {
+            Shape = KnownTypes.ShapeOf(method),
+            Arguments = TaskAttributeArguments.Read(attribute),
+        };
+        var name = declaration.Identifier;
+
+        CheckPartial(method, declaration, check);
+        CheckContainingTypes(method, declaration, check);
+
+        if (method.IsAsync && method.ReturnsVoid)
+        {
+            check.Report(DiagnosticDescriptors.AsyncVoid, declaration.ReturnType.GetLocation(), method.Name);
+        }
+
+        CheckParameters(method, declaration, check);
+        CheckReturn(method, declaration, check);
+
+        var arguments = check.Arguments;
+        if (arguments.Priority is < 0 or > 3)
+        {
+            check.Report(
+                DiagnosticDescriptors.InvalidPriority,
+                ArgumentLocation(attribute, "Priority", cancellationToken) ?? name.GetLocation(),
+                AttributeName,
+                method.Name,
+                arguments.Priority);
+        }
+
+        if (double.IsNaN(arguments.Delay) || arguments.Delay < 0 || arguments.Delay > MaxDelaySeconds)
+        {
+            check.Report(
+                DiagnosticDescriptors.InvalidTaskDelay,
+                ArgumentLocation(attribute, "Delay", cancellationToken) ?? name.GetLocation(),
+                method.Name,
+                arguments.Delay);
+        }
+
+        CheckGeneratedNames(method, check);
+        return check;
+    }
+
+    /// <summary>The launcher's name: Start + the method's name without a trailing Async.</summary>
+    public static string StubNameOf(string methodName) => "Start" + TrimAsync(methodName);
+
+    private static string TrimAsync(string name) =>
+        name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal)
+            ? name.Substring(0, name.Length - "Async".Length)
+            : name;
+
+    private static void CheckPartial(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    {
+        var location = declaration.Identifier.GetLocation();
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            check.Report(DiagnosticDescriptors.MethodNotPartial, location, method.Name, AttributeName, StubNameOf(method.Name));
+            return;
+        }
+
+        bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
+        if (!hasBody && method.PartialImplementationPart is null)
+        {
+            check.Report(DiagnosticDescriptors.NoImplementation, location, method.Name, AttributeName);
+        }
+    }
+
+    private static void CheckContainingTypes(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    {
+        for (var node = declaration.Parent; node is not null; node = node.Parent)
+        {
+            if (node is not TypeDeclarationSyntax type)
+            {
+                continue;
+            }
+
+            if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                check.Report(DiagnosticDescriptors.ContainingTypeNotPartial, type.Identifier.GetLocation(), type.Identifier.ValueText, AttributeName, method.Name);
+            }
+
+            if (type.Modifiers.Any(SyntaxKind.FileKeyword))
+            {
+                check.Report(DiagnosticDescriptors.FileLocalContainingType, type.Identifier.GetLocation(), AttributeName, method.Name, type.Identifier.ValueText);
+            }
+        }
+
+        if (!method.IsStatic && method.ContainingType.IsRefLikeType)
+        {
+            check.Report(DiagnosticDescriptors.RefStructInstanceMethod, declaration.Identifier.GetLocation(), AttributeName, method.Name, method.ContainingType.Name);
+        }
+    }
+
+    private static void CheckParameters(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    {
+        var parameters = method.Parameters;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var parameter = parameters[i];
+            Location Where() => i < declaration.ParameterList.Parameters.Count
+                ? declaration.ParameterList.Parameters[i].GetLocation()
+                : declaration.Identifier.GetLocation();
+
+            if (parameter.RefKind != RefKind.None)
+            {
+                check.Report(DiagnosticDescriptors.ByRefParameter, Where(), parameter.Name, AttributeName, method.Name, RefKindText(parameter.RefKind));
+            }
+            else if (!CanBeStored(parameter.Type))
+            {
+                check.Report(DiagnosticDescriptors.UnsupportedParameterType, Where(), parameter.Name, AttributeName, method.Name, parameter.Type.ToDisplayString());
+            }
+        }
+
+        if (method.IsVararg)
+        {
+            check.Report(DiagnosticDescriptors.UnsupportedParameterType, declaration.ParameterList.GetLocation(), "__arglist", AttributeName, method.Name, "__arglist");
+        }
+
+        check.TakesCancellationToken = parameters.Length > 0
+            && parameters[parameters.Length - 1] is { RefKind: RefKind.None } last
+            && KnownTypes.IsCancellationToken(last.Type);
+    }
+
+    private static void CheckReturn(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    {
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || (!method.ReturnsVoid && !CanBeStored(method.ReturnType)))
+        {
+            check.Report(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(), AttributeName, method.Name, method.ReturnType.ToDisplayString());
+        }
+    }
+
+    private static void CheckGeneratedNames(IMethodSymbol method, TaskMethodCheck check)
+    {
+        var stubName = StubNameOf(method.Name);
+        var stubParameters = method.Parameters
+            .Take(method.Parameters.Length - (check.TakesCancellationToken ? 1 : 0))
+            .Select(p => p.Type)
+            .ToList();
+
+        foreach (var member in method.ContainingType.GetMembers(stubName))
+        {
+            bool collides = member is not IMethodSymbol existing
+                || SameTypes(existing.Parameters.Select(p => p.Type).ToList(), stubParameters)
+                || (existing.Parameters.Length == stubParameters.Count + 1
+                    && KnownTypes.IsTaskOptions(existing.Parameters[stubParameters.Count].Type)
+                    && SameTypes(existing.Parameters.Take(stubParameters.Count).Select(p => p.Type).ToList(), stubParameters));
+            if (collides)
+            {
+                var location = method.Locations.FirstOrDefault();
+                check.Report(DiagnosticDescriptors.GeneratedNameCollision, location, AttributeName, method.Name, stubName, method.ContainingType.Name);
+                return;
+            }
+        }
+    }
+
+    private static bool SameTypes(List<ITypeSymbol> left, List<ITypeSymbol> right) =>
+        left.Count == right.Count && left.Zip(right, (a, b) => SymbolEqualityComparer.Default.Equals(a, b)).All(same => same);
+
+    private static bool CanBeStored(ITypeSymbol type) =>
+        !type.IsRefLikeType && type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer);
+
+    private static string RefKindText(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref",
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        _ => "ref readonly",
+    };
+
+    private static Location? ArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken) =>
+        (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?
+            .ArgumentList?.Arguments
+            .FirstOrDefault(argument => argument.NameEquals?.Name.Identifier.ValueText == name)?
+            .GetLocation();
+}

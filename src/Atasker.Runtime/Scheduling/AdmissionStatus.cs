@@ -1,0 +1,14 @@
+namespace Atasker;
+
+/// <summary>Where a task stands with its pool. Guarded by the pool's lock.</summary>
+internal enum AdmissionStatus : byte
+{
+    /// <summary>Not handed to the pool yet (delayed, or being submitted), or withdrawn from its queue.</summary>
+    None = 0,
+
+    /// <summary>In the pool's wait queue.</summary>
+    Waiting = 1,
+
+    /// <summary>Holds a slot: handed to the executor, which owns it until it gives the slot back.</summary>
+    Admitted = 2,
+}

@@ -1,0 +1,322 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace Atasker;
+
+/// <summary>
+/// The reserve model, once for every pool: decides when a task may take a slot, keeps the ones that may not in
+/// strict priority order (FIFO within a priority), and hands each freed slot to the next task at once.
+/// </summary>
+/// <remarks>
+/// <para>With limits <c>(P, RN, RH)</c> a Low task may start while fewer than P tasks are active, Normal while fewer
+/// than P + RN, High while fewer than P + RN + RH; Critical starts at once and counts. A task never overtakes a waiting
+/// task of its own or a higher priority. Because the ceilings grow with priority and every change (a release, new
+/// limits) admits whatever fits, the waiting tasks always satisfy: the most important waiting queue does not fit.
+/// That is why withdrawing a waiting task never lets another start.</para>
+/// <para>The lock is held only to count and link; executors are called after it is released. Admitted tasks are
+/// chained through <see cref="TaskHandle.QueueNext"/> (free once a task leaves its wait queue), so admission
+/// allocates nothing.</para>
+/// </remarks>
+internal sealed class PriorityAdmission : IDisposable
+{
+    private const int WaitingPriorities = 3; // Low, Normal, High; Critical never waits.
+
+    private readonly object _gate = new();
+    private readonly WaitQueue[] _waiting = [new(), new(), new()];
+    private readonly IExecutor _executor;
+    private readonly IQueueWaitObserver _observer;
+
+    // Guarded by _gate.
+    private PoolLimits _limits;
+    private int _active;
+    private int _queued;
+    private Timer? _watchdog;
+    private long _watchdogDue; // timestamp the watchdog fires at; 0 when not armed
+    private bool _disposed;
+
+    public PriorityAdmission(string name, PoolLimits limits, IExecutor executor, IQueueWaitObserver observer)
+    {
+        Name = name;
+        _limits = limits;
+        _executor = executor;
+        _observer = observer;
+    }
+
+    /// <summary>The pool's name in diagnostics: "thread", "async" or "process".</summary>
+    public string Name { get; }
+
+    public PoolLimits Limits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _limits;
+            }
+        }
+    }
+
+    public PoolInfo GetInfo()
+    {
+        lock (_gate)
+        {
+            return new PoolInfo(_limits, _active, _queued);
+        }
+    }
+
+    /// <summary>Admits <paramref name="item"/> now (handing it to the executor) or queues it by priority.</summary>
+    public void Enqueue(TaskHandle item)
+    {
+        lock (_gate)
+        {
+            // Canceled on its way here (between the delay ending, or submission, and now): Cancel already ended it.
+            if (item.State == TaskState.Canceled)
+            {
+                return;
+            }
+
+            if (!CanAdmit(item.Priority))
+            {
+                item.EnqueuedTicks = Stopwatch.GetTimestamp();
+                item.Admission = AdmissionStatus.Waiting;
+                _waiting[(int)item.Priority].Enqueue(item);
+                _queued++;
+                if (_watchdogDue == 0)
+                {
+                    ArmWatchdog(SaturatingAdd(item.EnqueuedTicks, Math.Min(_observer.WarningTicks, _observer.CriticalTicks)));
+                }
+
+                return;
+            }
+
+            _active++;
+            item.Admission = AdmissionStatus.Admitted;
+        }
+
+        _executor.Dispatch(item);
+    }
+
+    /// <summary>
+    /// Gives back one slot and admits whatever now fits. With <paramref name="takeNext"/> the first admitted task is
+    /// returned for the caller to run itself instead of being dispatched.
+    /// </summary>
+    public TaskHandle? Release(bool takeNext)
+    {
+        TaskHandle? admitted;
+        List<QueueWaitReport>? reports = null;
+        lock (_gate)
+        {
+            _active--;
+            admitted = AdmitWaiting(ref reports);
+        }
+
+        Report(reports);
+        return Dispatch(admitted, takeNext);
+    }
+
+    /// <summary>
+    /// Takes a canceled task out of the wait queue. Returns false when the task holds a slot (its executor will give
+    /// the slot back and end it), true otherwise (the caller ends it).
+    /// </summary>
+    public bool Withdraw(TaskHandle item)
+    {
+        lock (_gate)
+        {
+            switch (item.Admission)
+            {
+                case AdmissionStatus.Admitted:
+                    return false;
+                case AdmissionStatus.Waiting:
+                    _waiting[(int)item.Priority].Remove(item);
+                    _queued--;
+                    item.Admission = AdmissionStatus.None;
+                    return true;
+                default:
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>Changes the limits; whatever now fits starts at once. Running tasks are never preempted.</summary>
+    public void SetLimits(PoolLimits limits)
+    {
+        TaskHandle? admitted;
+        List<QueueWaitReport>? reports = null;
+        lock (_gate)
+        {
+            _limits = limits;
+            admitted = AdmitWaiting(ref reports);
+        }
+
+        Report(reports);
+        Dispatch(admitted, takeNext: false);
+    }
+
+    /// <summary>The queue-wait thresholds changed: look at the waiting tasks again now.</summary>
+    public void RescanQueueWaits()
+    {
+        lock (_gate)
+        {
+            if (_queued > 0)
+            {
+                _watchdogDue = 0;
+                ArmWatchdog(Stopwatch.GetTimestamp());
+            }
+        }
+    }
+
+    /// <summary>Stops the queue-wait watchdog (the supervisor is being disposed).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _watchdog?.Dispose();
+            _watchdog = null;
+            _disposed = true;
+        }
+    }
+
+    private bool CanAdmit(TaskPriority priority)
+    {
+        if (priority == TaskPriority.Critical || _limits.IsUnlimited)
+        {
+            return true;
+        }
+
+        if (_active >= _limits.CeilingFor(priority))
+        {
+            return false;
+        }
+
+        for (int waiting = (int)priority; waiting < WaitingPriorities; waiting++)
+        {
+            if (_waiting[waiting].Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Admits waiting tasks while they fit, most important first; returns them chained through QueueNext.</summary>
+    private TaskHandle? AdmitWaiting(ref List<QueueWaitReport>? reports)
+    {
+        TaskHandle? first = null;
+        TaskHandle? last = null;
+        long now = 0;
+        for (int priority = WaitingPriorities - 1; priority >= 0; priority--)
+        {
+            var queue = _waiting[priority];
+            while (queue.Count > 0 && (_limits.IsUnlimited || _active < _limits.CeilingFor((TaskPriority)priority)))
+            {
+                var item = queue.Dequeue();
+                _queued--;
+                _active++;
+                item.Admission = AdmissionStatus.Admitted;
+
+                // Report a wait past a threshold that the watchdog has not caught yet (it runs on a timer).
+                now = now == 0 ? Stopwatch.GetTimestamp() : now;
+                if (now - item.EnqueuedTicks >= _observer.WarningTicks)
+                {
+                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Warning, now);
+                }
+
+                if (now - item.EnqueuedTicks >= _observer.CriticalTicks)
+                {
+                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Critical, now);
+                }
+
+                if (last is null)
+                {
+                    first = item;
+                }
+                else
+                {
+                    last.QueueNext = item;
+                }
+
+                last = item;
+            }
+
+            if (queue.Count > 0)
+            {
+                break; // Strict priority: nothing less important starts while this queue waits.
+            }
+        }
+
+        return first;
+    }
+
+    private TaskHandle? Dispatch(TaskHandle? chain, bool takeNext)
+    {
+        TaskHandle? kept = null;
+        if (takeNext && chain is not null)
+        {
+            kept = chain;
+            chain = chain.QueueNext;
+            kept.QueueNext = null;
+        }
+
+        while (chain is not null)
+        {
+            var item = chain;
+            chain = item.QueueNext;
+            item.QueueNext = null;
+            _executor.Dispatch(item);
+        }
+
+        return kept;
+    }
+
+    private static long SaturatingAdd(long timestamp, long threshold) =>
+        threshold == long.MaxValue ? long.MaxValue : timestamp + threshold;
+
+    private void ArmWatchdog(long due)
+    {
+        if (_disposed || due == long.MaxValue || (_watchdogDue != 0 && _watchdogDue <= due))
+        {
+            return;
+        }
+
+        _watchdogDue = due;
+        _watchdog ??= new Timer(static state => ((PriorityAdmission)state!).OnWatchdog(), this, Timeout.Infinite, Timeout.Infinite);
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Math.Max(due, Stopwatch.GetTimestamp()));
+        _watchdog.Change((long)Math.Ceiling(wait.TotalMilliseconds) + 1, Timeout.Infinite);
+    }
+
+    private void OnWatchdog()
+    {
+        List<QueueWaitReport>? reports = null;
+        lock (_gate)
+        {
+            _watchdogDue = 0;
+            long now = Stopwatch.GetTimestamp();
+            long next = long.MaxValue;
+            foreach (var queue in _waiting)
+            {
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Warning, now, _observer.WarningTicks, ref reports));
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Critical, now, _observer.CriticalTicks, ref reports));
+            }
+
+            ArmWatchdog(next);
+        }
+
+        Report(reports);
+    }
+
+    private void Report(List<QueueWaitReport>? reports)
+    {
+        if (reports is null)
+        {
+            return;
+        }
+
+        foreach (var report in reports)
+        {
+            _observer.OnQueueWait(report.Task, report.Waited, report.Level, Name);
+        }
+    }
+}

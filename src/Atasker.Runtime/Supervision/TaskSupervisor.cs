@@ -1,0 +1,571 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// Owns the pools, their threads and the tasks submitted to them. Generated <c>StartX</c> stubs submit to
+/// <see cref="Default"/> unless <see cref="TaskOptions.Supervisor"/> says otherwise.
+/// </summary>
+/// <remarks>
+/// <para>A supervisor starts by itself on its first submission. <see cref="Stop"/> stops accepting work, then either
+/// runs what was accepted (<c>cancelTasks: false</c>) or cancels it (<c>cancelTasks: true</c>); either way every handle
+/// ends. After a stop, submitting throws <see cref="InvalidOperationException"/> until <see cref="Start"/> is called.</para>
+/// <para>Every public member is thread-safe.</para>
+/// </remarks>
+public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitObserver
+{
+    /// <summary>The longest delay a task may have (the limit of the timers behind delays, about 49 days).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private const int NotStarted = 0;
+    private const int Running = 1;
+    private const int Stopping = 2;
+    private const int Stopped = 3;
+
+    private static long s_lastTaskId;
+    private static int s_lastSupervisorNumber;
+
+    private readonly ThreadExecutor _threadExecutor;
+    private readonly PriorityAdmission _threadPool;
+    private readonly TaskRegistry _registry = new();
+    private readonly object _lifecycleGate = new();
+
+    // The lifecycle: NotStarted -> Running -> Stopping -> Stopped -> Running (Start) ... Written under
+    // _lifecycleGate, read without it. _live counts accepted tasks that have not ended, plus submissions in progress:
+    // a submission increments it before it reads the phase and a stop publishes Stopping before it reads the count,
+    // so either the submission sees the stop (and backs out) or the stop waits for the task.
+    private int _phase;
+    private int _live;
+    private bool _disposed;
+    private TaskCompletionSource _drained = NewSignal();
+    private TaskCompletionSource _stopped = NewSignal();
+
+    private PoolLimits _asyncLimits;
+    private PoolLimits _processLimits = new(Environment.ProcessorCount);
+    private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
+    private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
+    private long _warningTicks;
+    private long _criticalTicks;
+
+    /// <summary>Creates a supervisor. It starts by itself on its first submission.</summary>
+    /// <param name="id">A name for diagnostics; a unique one is made up when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty or white space.</exception>
+    public TaskSupervisor(string? id = null)
+    {
+        if (id is not null && string.IsNullOrWhiteSpace(id))
+        {
+            throw new ArgumentException("A supervisor id must not be empty or white space; pass null for a generated one.", nameof(id));
+        }
+
+        Id = id ?? $"supervisor-{Interlocked.Increment(ref s_lastSupervisorNumber)}";
+        _warningTicks = ToTimestampTicks(_timeoutWarning);
+        _criticalTicks = ToTimestampTicks(_timeoutCritical);
+        _threadExecutor = new ThreadExecutor(this);
+        _threadPool = new PriorityAdmission(
+            "thread",
+            new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
+            _threadExecutor,
+            this);
+    }
+
+    /// <summary>The process-wide supervisor the generated stubs use by default (id "default").</summary>
+    public static TaskSupervisor Default { get; } = new("default");
+
+    /// <summary>The supervisor's name in diagnostics.</summary>
+    public string Id { get; }
+
+    /// <summary>True while running: started and not stopping or stopped.</summary>
+    public bool IsActive => Volatile.Read(ref _phase) == Running;
+
+    /// <summary>
+    /// A task waiting longer than this for a slot is reported through <see cref="QueueWaitExceeded"/> (default
+    /// 5 seconds; <see cref="Timeout.InfiniteTimeSpan"/> turns it off). It keeps waiting.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative (and not infinite).</exception>
+    public TimeSpan TimeoutWarning
+    {
+        get => _timeoutWarning;
+        set => SetThreshold(ref _timeoutWarning, ref _warningTicks, value, nameof(TimeoutWarning));
+    }
+
+    /// <summary>
+    /// A task waiting longer than this for a slot is reported again, as critical (default 10 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off). It keeps waiting.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative (and not infinite).</exception>
+    public TimeSpan TimeoutCritical
+    {
+        get => _timeoutCritical;
+        set => SetThreshold(ref _timeoutCritical, ref _criticalTicks, value, nameof(TimeoutCritical));
+    }
+
+    /// <summary>
+    /// Raised when a task has waited for a slot longer than <see cref="TimeoutWarning"/> and again past
+    /// <see cref="TimeoutCritical"/>: once per task and level, from a timer or from the thread that starts the task.
+    /// An exception thrown by a handler is ignored.
+    /// </summary>
+    public event EventHandler<QueueWaitEventArgs>? QueueWaitExceeded;
+
+    long IQueueWaitObserver.WarningTicks => Volatile.Read(ref _warningTicks);
+
+    long IQueueWaitObserver.CriticalTicks => Volatile.Read(ref _criticalTicks);
+
+    /// <summary>How long an idle supervisor thread lives (tests shorten it).</summary>
+    internal TimeSpan ThreadIdleTimeout
+    {
+        get => _threadExecutor.IdleTimeout;
+        set => _threadExecutor.IdleTimeout = value;
+    }
+
+    /// <summary>Threads the supervisor owns now.</summary>
+    internal int ThreadCount => _threadExecutor.ThreadCount;
+
+    /// <summary>
+    /// Sets the thread pool's limits, live: whatever now fits starts at once; running tasks are never interrupted.
+    /// Default <c>(ProcessorCount × 5, 5, 5)</c>.
+    /// </summary>
+    /// <param name="poolSize">Slots for every priority; 0 for no limit.</param>
+    /// <param name="reserveNormal">Extra slots for Normal and higher.</param>
+    /// <param name="reserveHigh">Extra slots for High and higher.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
+    public void SetThreadPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0) =>
+        _threadPool.SetLimits(ValidLimits("thread", poolSize, reserveNormal, reserveHigh));
+
+    /// <summary>Sets the async pool's limits (running async bodies). Default: no limit.</summary>
+    /// <inheritdoc cref="SetThreadPool" path="/param"/>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
+    public void SetAsyncPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0)
+    {
+        var limits = ValidLimits("async", poolSize, reserveNormal, reserveHigh);
+        lock (_lifecycleGate)
+        {
+            _asyncLimits = limits;
+        }
+    }
+
+    /// <summary>Sets the process pool's limits (worker processes). Default <c>(ProcessorCount)</c>.</summary>
+    /// <inheritdoc cref="SetThreadPool" path="/param"/>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
+    public void SetProcessPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0)
+    {
+        var limits = ValidLimits("process", poolSize, reserveNormal, reserveHigh);
+        lock (_lifecycleGate)
+        {
+            _processLimits = limits;
+        }
+    }
+
+    /// <summary>Starts the supervisor (also happens on the first submission). Starting a running one does nothing;
+    /// starting a stopped one makes it accept work again.</summary>
+    /// <exception cref="InvalidOperationException">A stop is still in progress.</exception>
+    /// <exception cref="ObjectDisposedException">The supervisor was disposed.</exception>
+    public void Start()
+    {
+        lock (_lifecycleGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            switch (_phase)
+            {
+                case Running:
+                    return;
+                case Stopping:
+                    throw new InvalidOperationException(
+                        $"Task supervisor '{Id}' is still stopping; call Start() once Stop has finished (await StopAsync()).");
+                case Stopped:
+                    _stopped = NewSignal();
+                    _threadExecutor.Restart();
+                    break;
+            }
+
+            Volatile.Write(ref _phase, Running);
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting work. With <paramref name="cancelTasks"/> false, everything accepted still runs (delayed tasks
+    /// after their delay); with true, queued and delayed tasks are canceled and running ones have their token
+    /// signalled. Then the supervisor's threads are let go. Idempotent; a later call may add
+    /// <paramref name="cancelTasks"/> to a stop in progress.
+    /// </summary>
+    /// <param name="wait">Whether to block until the stop has finished; when false, it finishes in the background.</param>
+    /// <param name="cancelTasks">Whether to cancel what has not finished instead of running it.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="wait"/> is true and the caller is one of this
+    /// supervisor's tasks, which the stop would wait for.</exception>
+    public void Stop(bool wait = true, bool cancelTasks = false)
+    {
+        if (wait)
+        {
+            ThrowIfCalledFromOwnTask(nameof(Stop));
+        }
+
+        var stopped = BeginStop(cancelTasks);
+        if (wait)
+        {
+            stopped.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Stops like <see cref="Stop"/>; the returned task ends when the stop has finished (at once when
+    /// <paramref name="wait"/> is false).</summary>
+    /// <param name="wait">Whether the returned task waits for the stop to finish.</param>
+    /// <param name="cancelTasks">Whether to cancel what has not finished instead of running it.</param>
+    public Task StopAsync(bool wait = true, bool cancelTasks = false)
+    {
+        var stopped = BeginStop(cancelTasks);
+        return wait ? stopped : Task.CompletedTask;
+    }
+
+    /// <summary>Blocks the caller until a stop has finished (returns at once if the supervisor is stopped).</summary>
+    /// <exception cref="InvalidOperationException">The caller is one of this supervisor's tasks.</exception>
+    public void Block()
+    {
+        Task stopped;
+        lock (_lifecycleGate)
+        {
+            if (_phase == Stopped)
+            {
+                return;
+            }
+
+            stopped = _stopped.Task;
+        }
+
+        ThrowIfCalledFromOwnTask(nameof(Block));
+        stopped.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Finds an unfinished task by id; null once it has finished (finished tasks are forgotten).</summary>
+    public TaskHandle? GetTask(long id) => _registry.Find(id);
+
+    /// <summary>A snapshot of the supervisor and its pools.</summary>
+    public SupervisorInfo GetInfo()
+    {
+        PoolLimits asyncLimits, processLimits;
+        lock (_lifecycleGate)
+        {
+            asyncLimits = _asyncLimits;
+            processLimits = _processLimits;
+        }
+
+        return new SupervisorInfo(
+            Id,
+            IsActive,
+            _threadPool.GetInfo(),
+            new PoolInfo(asyncLimits, 0, 0),
+            new PoolInfo(processLimits, 0, 0),
+            Array.Empty<string>());
+    }
+
+    /// <summary>Runs <paramref name="body"/> on one of the supervisor's threads.</summary>
+    /// <param name="body">The work; it receives the task's cancellation token.</param>
+    /// <param name="options">Priority, delay, cancellation; <see cref="TaskOptions.Supervisor"/> must be null or this.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names another supervisor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The priority or the delay in <paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The supervisor is stopped.</exception>
+    public TaskHandle<T> Submit<T>(Func<CancellationToken, T> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new FuncTask<Func<CancellationToken, T>, T>(body, static (body, cancellationToken) => body(cancellationToken));
+        return SubmitOwn(task, options, observesCancellation: true);
+    }
+
+    /// <inheritdoc cref="Submit{T}(Func{CancellationToken, T}, TaskOptions?)"/>
+    public TaskHandle Submit(Action<CancellationToken> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new ActionTask<Action<CancellationToken>>(body, static (body, cancellationToken) => body(cancellationToken));
+        return SubmitOwn(task, options, observesCancellation: true);
+    }
+
+    /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, on one of the supervisor's threads.</summary>
+    /// <inheritdoc cref="Submit{T}(Func{CancellationToken, T}, TaskOptions?)"/>
+    public TaskHandle<T> Submit<T>(Func<T> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new FuncTask<Func<T>, T>(body, static (body, _) => body());
+        return SubmitOwn(task, options, observesCancellation: false);
+    }
+
+    /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, on one of the supervisor's threads.</summary>
+    /// <inheritdoc cref="Submit{T}(Func{CancellationToken, T}, TaskOptions?)"/>
+    public TaskHandle Submit(Action body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new ActionTask<Action>(body, static (body, _) => body());
+        return SubmitOwn(task, options, observesCancellation: false);
+    }
+
+    /// <summary>Stops (running what was accepted) and waits for the stop to finish. The supervisor cannot be
+    /// started again.</summary>
+    public void Dispose()
+    {
+        Stop(wait: true);
+        MarkDisposed();
+    }
+
+    /// <summary>Stops (running what was accepted) and waits for the stop to finish. The supervisor cannot be
+    /// started again.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(wait: true).ConfigureAwait(false);
+        MarkDisposed();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"TaskSupervisor '{Id}'";
+
+    void IQueueWaitObserver.OnQueueWait(TaskHandle task, TimeSpan waited, QueueWaitLevel level, string pool)
+    {
+        var handlers = QueueWaitExceeded;
+        if (handlers is null)
+        {
+            return;
+        }
+
+        var args = new QueueWaitEventArgs(task, waited, level, pool);
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<QueueWaitEventArgs>)handler)(this, args);
+            }
+#pragma warning disable CA1031 // A failing observer must not break admission for everybody else.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    /// <summary>Accepts a task built by a stub or a Submit overload: validates the options, registers the task and
+    /// hands it to its pool (or to its delay).</summary>
+    internal void SubmitCore(TaskHandle task, in TaskMethodInfo method, TaskOptions? options)
+    {
+        var name = options?.Name ?? method.Name;
+        var priority = options?.Priority ?? method.Priority;
+        if ((uint)priority > (uint)TaskPriority.Critical)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), priority, $"Task '{name}': {priority} is not a TaskPriority.");
+        }
+
+        var delay = options?.Delay ?? method.Delay;
+        if (delay < TimeSpan.Zero || delay > MaxDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), delay, $"Task '{name}': the delay must be between 0 and {MaxDelay}.");
+        }
+
+        EnterSubmission(name);
+        bool delayed = delay > TimeSpan.Zero;
+        task.Initialize(this, _threadPool, Interlocked.Increment(ref s_lastTaskId), name, priority, TaskKind.Thread, method.ObservesCancellation, delayed);
+        _registry.Add(task);
+
+        var cancellation = options?.CancellationToken ?? default;
+        if (cancellation.CanBeCanceled)
+        {
+            task.LinkCancellation(cancellation);
+        }
+
+        if (delayed)
+        {
+            task.StartDelay(delay);
+        }
+        else
+        {
+            _threadPool.Enqueue(task);
+        }
+    }
+
+    /// <summary>Forgets a task that has ended; the last one to end during a stop lets the stop finish.</summary>
+    internal void OnTaskFinished(TaskHandle task)
+    {
+        _registry.Remove(task);
+        LeaveLive();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static long ToTimestampTicks(TimeSpan value) => value == Timeout.InfiniteTimeSpan
+        ? long.MaxValue
+        : (long)Math.Min(long.MaxValue / 2.0, value.TotalSeconds * Stopwatch.Frequency);
+
+    private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation)
+    {
+        SubmitOwn((TaskHandle)task, options, observesCancellation);
+        return task;
+    }
+
+    private TaskHandle SubmitOwn(TaskHandle task, TaskOptions? options, bool observesCancellation)
+    {
+        if (options?.Supervisor is { } other && other != this)
+        {
+            throw new ArgumentException(
+                $"The options name supervisor '{other.Id}' but the task was submitted to '{Id}'; leave TaskOptions.Supervisor null here.",
+                nameof(options));
+        }
+
+        SubmitCore(task, new TaskMethodInfo(options?.Name ?? "task", observesCancellation: observesCancellation), options);
+        return task;
+    }
+
+    private void EnterSubmission(string taskName)
+    {
+        Interlocked.Increment(ref _live);
+        int phase = Volatile.Read(ref _phase);
+        if (phase == Running || (phase == NotStarted && TryStartOnFirstSubmission()))
+        {
+            return;
+        }
+
+        LeaveLive();
+        throw new InvalidOperationException(
+            $"Task supervisor '{Id}' is {(phase == Stopping ? "stopping" : "stopped")}; task '{taskName}' was not submitted. Call Start() to use it again.");
+    }
+
+    private bool TryStartOnFirstSubmission()
+    {
+        lock (_lifecycleGate)
+        {
+            if (_phase == NotStarted && !_disposed)
+            {
+                Volatile.Write(ref _phase, Running);
+            }
+
+            return _phase == Running;
+        }
+    }
+
+    private void LeaveLive()
+    {
+        if (Interlocked.Decrement(ref _live) == 0 && Volatile.Read(ref _phase) == Stopping)
+        {
+            Volatile.Read(ref _drained).TrySetResult();
+        }
+    }
+
+    private Task BeginStop(bool cancelTasks)
+    {
+        Task stopped;
+        bool first = false;
+        lock (_lifecycleGate)
+        {
+            switch (_phase)
+            {
+                case NotStarted:
+                case Stopped:
+                    Volatile.Write(ref _phase, Stopped);
+                    _stopped.TrySetResult();
+                    return _stopped.Task;
+                case Running:
+                    _drained = NewSignal();
+                    Volatile.Write(ref _phase, Stopping);
+                    first = true;
+                    break;
+            }
+
+            stopped = _stopped.Task;
+        }
+
+        if (cancelTasks)
+        {
+            CancelAll();
+        }
+
+        if (first)
+        {
+            // Pairs with EnterSubmission: the phase is published (a full fence follows), then the count is read.
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _live) == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            _ = FinishStopAsync(_drained.Task);
+        }
+
+        return stopped;
+    }
+
+    private async Task FinishStopAsync(Task drained)
+    {
+        await drained.ConfigureAwait(false);
+        _threadExecutor.Shutdown();
+        TaskCompletionSource stopped;
+        lock (_lifecycleGate)
+        {
+            Volatile.Write(ref _phase, Stopped);
+            stopped = _stopped;
+        }
+
+        stopped.TrySetResult();
+    }
+
+    private void CancelAll()
+    {
+        foreach (var task in _registry.Snapshot())
+        {
+            try
+            {
+                task.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback the body registered on its token threw; the token is canceled all the same.
+            }
+        }
+    }
+
+    private void MarkDisposed()
+    {
+        lock (_lifecycleGate)
+        {
+            _disposed = true;
+        }
+
+        _threadPool.Dispose();
+    }
+
+    private void ThrowIfCalledFromOwnTask(string operation)
+    {
+        if (ThreadExecutor.CurrentSupervisor == this && Volatile.Read(ref _phase) is Running or Stopping)
+        {
+            throw new InvalidOperationException(
+                $"{operation}() was called from a task of supervisor '{Id}' and would wait for that task itself; use Stop(wait: false) or StopAsync() there.");
+        }
+    }
+
+    private PoolLimits ValidLimits(string pool, int poolSize, int reserveNormal, int reserveHigh)
+    {
+        if (poolSize < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(poolSize), poolSize, $"The {pool} pool size of supervisor '{Id}' must be 0 (no limit) or more.");
+        }
+
+        if (reserveNormal < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reserveNormal), reserveNormal, $"The {pool} pool's normal reserve of supervisor '{Id}' must be 0 or more.");
+        }
+
+        if (reserveHigh < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reserveHigh), reserveHigh, $"The {pool} pool's high reserve of supervisor '{Id}' must be 0 or more.");
+        }
+
+        return new PoolLimits(poolSize, reserveNormal, reserveHigh);
+    }
+
+    private void SetThreshold(ref TimeSpan field, ref long ticks, TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} of supervisor '{Id}' must be positive, or Timeout.InfiniteTimeSpan to turn it off.");
+        }
+
+        field = value;
+        Volatile.Write(ref ticks, ToTimestampTicks(value));
+        _threadPool.RescanQueueWaits();
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Threading;
+
+namespace Atasker;
+
+// The concrete handles: one object per task carries the state, the body and the outcome. The state is a value
+// (for generated stubs, a tuple of the target and the arguments) and the body a static lambda, so a submission
+// allocates the handle and nothing else.
+
+/// <summary>A task whose body returns a value.</summary>
+internal sealed class FuncTask<TState, TResult> : TaskHandle<TResult>
+{
+    private TState _state;
+    private Func<TState, CancellationToken, TResult>? _body;
+
+    public FuncTask(TState state, Func<TState, CancellationToken, TResult> body)
+    {
+        _state = state;
+        _body = body;
+    }
+
+    internal override void InvokeBody(CancellationToken cancellationToken)
+    {
+        var body = _body!;
+        var state = _state;
+
+        // A finished handle may live long in the caller's hands; it should not keep the arguments alive.
+        _body = null;
+        _state = default!;
+        SetResult(body(state, cancellationToken));
+    }
+}
+
+/// <summary>A task whose body returns nothing.</summary>
+internal sealed class ActionTask<TState> : TaskHandle
+{
+    private TState _state;
+    private Action<TState, CancellationToken>? _body;
+
+    public ActionTask(TState state, Action<TState, CancellationToken> body)
+    {
+        _state = state;
+        _body = body;
+    }
+
+    internal override void InvokeBody(CancellationToken cancellationToken)
+    {
+        var body = _body!;
+        var state = _state;
+        _body = null;
+        _state = default!;
+        body(state, cancellationToken);
+    }
+}

@@ -1,0 +1,531 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// One background task: its identity, state, timing and outcome. Await it (<c>await handle</c>), block on it with
+/// <see cref="Wait"/>, or <see cref="Cancel"/> it. Every handle ends <see cref="TaskState.Completed"/>,
+/// <see cref="TaskState.Faulted"/> or <see cref="TaskState.Canceled"/>.
+/// </summary>
+/// <remarks>Handles are created by a <see cref="TaskSupervisor"/> (directly or through generated <c>StartX</c>
+/// stubs); they cannot be created or subclassed outside Atasker.</remarks>
+[DebuggerDisplay("{ToString(),nq}")]
+public class TaskHandle
+{
+    private static readonly object s_finishedMarker = new();
+
+    // ---- Admission bookkeeping: read and written only under the lock of the pool the task belongs to. ----
+    internal TaskHandle? QueueNext;
+    internal TaskHandle? QueuePrev;
+    internal AdmissionStatus Admission;
+    internal QueueWaitReports WaitReports;
+    internal long EnqueuedTicks;
+
+    // ---- Set once by Initialize, before the handle is published. ----
+    private TaskSupervisor _supervisor = null!;
+    private PriorityAdmission _pool = null!;
+    private string? _name;
+    private long _id;
+    private long _queuedTicks;
+    private TaskPriority _priority;
+    private TaskKind _kind;
+    private bool _observesCancellation;
+
+    // The lifecycle. Every move is a compare-and-swap, so exactly one party wins it:
+    //   Delayed -> Queued (the delay timer) | Canceled (Cancel)
+    //   Queued  -> Started (the executor)   | Canceled (Cancel)
+    //   Started -> Completed | Faulted | Canceled (the executor, after the body returns or throws)
+    // The outcome fields (_exception, the result in TaskHandle<T>, _completedTicks) are written before the final
+    // state is published, so anyone who reads a final state also sees the outcome.
+    private int _state;
+    private long _startedTicks;
+    private long _completedTicks;
+    private Exception? _exception;
+
+    // null (nobody asked for Completion yet), a TaskCompletionSource, or s_finishedMarker (finished before anybody
+    // asked). See Completion and SignalCompletion for the handshake.
+    private object? _completion;
+
+    // The token source is created only when a body that observes cancellation starts. _cancelRequested is set first
+    // by Cancel and checked after the source is published, so a cancel racing the start is never lost.
+    private CancellationTokenSource? _cancellation;
+    private int _cancelRequested;
+    private TaskExtras? _extras;
+
+    private protected TaskHandle()
+    {
+    }
+
+    /// <summary>A number unique among all tasks of this process.</summary>
+    public long Id => _id;
+
+    /// <summary>The name used in diagnostics: the method's name for generated stubs, or <see cref="TaskOptions.Name"/>.</summary>
+    public string Name => _name ?? "task";
+
+    /// <summary>The priority the task was submitted with.</summary>
+    public TaskPriority Priority => _priority;
+
+    /// <summary>Where the body runs.</summary>
+    public TaskKind Kind => _kind;
+
+    /// <summary>The supervisor the task was submitted to.</summary>
+    public TaskSupervisor Supervisor => _supervisor;
+
+    /// <summary>Where the task is in its life.</summary>
+    public TaskState State => (TaskState)Volatile.Read(ref _state);
+
+    /// <summary>True once the task is <see cref="TaskState.Completed"/>, <see cref="TaskState.Faulted"/> or
+    /// <see cref="TaskState.Canceled"/>.</summary>
+    public bool IsFinished => IsFinal(Volatile.Read(ref _state));
+
+    /// <summary>When the task was submitted.</summary>
+    public DateTimeOffset QueuedAt => new(_queuedTicks, TimeSpan.Zero);
+
+    /// <summary>When its body began, or null if it has not (yet).</summary>
+    public DateTimeOffset? StartedAt => ToTime(Volatile.Read(ref _startedTicks));
+
+    /// <summary>When it reached a final state, or null if it has not (yet).</summary>
+    public DateTimeOffset? CompletedAt => IsFinished ? ToTime(_completedTicks) : null;
+
+    /// <summary>What the body threw, when the task is <see cref="TaskState.Faulted"/>; otherwise null.</summary>
+    public Exception? Exception => State == TaskState.Faulted ? _exception : null;
+
+    /// <summary>
+    /// A <see cref="Task"/> that ends when this task ends: with its result, its exception, or canceled. The same
+    /// instance on every call; created only when first asked for.
+    /// </summary>
+    public Task Completion => GetCompletionSourceTask();
+
+    /// <summary>Lets <c>await handle</c> wait for the task; rethrows its failure, or
+    /// <see cref="OperationCanceledException"/> when it was canceled.</summary>
+    public TaskAwaiter GetAwaiter() => Completion.GetAwaiter();
+
+    /// <summary>Awaits the task without (or with) resuming on the captured context.</summary>
+    public ConfiguredTaskAwaitable ConfigureAwait(bool continueOnCapturedContext) =>
+        Completion.ConfigureAwait(continueOnCapturedContext);
+
+    /// <summary>
+    /// Cancels the task. A task that has not started never will; a running task's cancellation token is signalled
+    /// (the body decides whether to stop). Safe to call at any time, from any thread, any number of times.
+    /// </summary>
+    /// <returns>True when the task will never run (it was delayed or queued); false when it had already started or
+    /// finished.</returns>
+    public bool Cancel()
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if (state is not ((int)TaskState.Delayed or (int)TaskState.Queued))
+            {
+                RequestCancellation();
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, (int)TaskState.Canceled, state) != state)
+            {
+                continue;
+            }
+
+            RequestCancellation();
+
+            // An admitted task is already on its way to an executor, which owns its slot: the executor sees the
+            // Canceled state, gives the slot back and finishes the handle. Otherwise nothing holds it: end it here.
+            if (state == (int)TaskState.Delayed || _pool.Withdraw(this))
+            {
+                FinishCanceledBeforeStart();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Blocks until the task ends, then rethrows its failure (the original exception, not wrapped).</summary>
+    /// <param name="timeout">How long to wait; null or <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <exception cref="TimeoutException">The task did not end within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The task was canceled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (and not infinite).</exception>
+    public void Wait(TimeSpan? timeout = null)
+    {
+        WaitForEnd(timeout);
+        ThrowIfUnsuccessful();
+    }
+
+    /// <summary>
+    /// Waits for every handle, within one overall <paramref name="timeout"/>, and returns their results in input order
+    /// (null for tasks without a result).
+    /// </summary>
+    /// <exception cref="TimeoutException">Some tasks had not ended when the timeout passed.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="handles"/> or one of its items is null.</exception>
+    /// <remarks>When several tasks failed, the failure of the first one in input order is rethrown.</remarks>
+    public static object?[] WaitCompleted(IEnumerable<TaskHandle> handles, TimeSpan? timeout = null) =>
+        WaitAll(handles, timeout, static handle => handle.BoxedResult);
+
+    /// <summary>
+    /// Waits for every handle, within one overall <paramref name="timeout"/>, and returns their results in input order.
+    /// </summary>
+    /// <exception cref="TimeoutException">Some tasks had not ended when the timeout passed.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="handles"/> or one of its items is null.</exception>
+    /// <remarks>When several tasks failed, the failure of the first one in input order is rethrown.</remarks>
+    public static T[] WaitCompleted<T>(IEnumerable<TaskHandle<T>> handles, TimeSpan? timeout = null) =>
+        WaitAll(handles, timeout, static handle => handle.Result);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} #{Id} ({State}, {Priority})";
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Used by the supervisor, the pools and the executors.
+
+    internal bool ObservesCancellation => _observesCancellation;
+
+    internal PriorityAdmission Pool => _pool;
+
+    internal bool IsCancellationRequested => Volatile.Read(ref _cancelRequested) != 0;
+
+    /// <summary>The result as an object (null for tasks without one); throws like <see cref="Wait"/> when the task
+    /// did not complete.</summary>
+    internal virtual object? BoxedResult
+    {
+        get
+        {
+            ThrowIfUnsuccessful();
+            return null;
+        }
+    }
+
+    internal void Initialize(
+        TaskSupervisor supervisor,
+        PriorityAdmission pool,
+        long id,
+        string? name,
+        TaskPriority priority,
+        TaskKind kind,
+        bool observesCancellation,
+        bool delayed)
+    {
+        _supervisor = supervisor;
+        _pool = pool;
+        _id = id;
+        _name = name;
+        _priority = priority;
+        _kind = kind;
+        _observesCancellation = observesCancellation;
+        _queuedTicks = DateTime.UtcNow.Ticks;
+        _state = delayed ? (int)TaskState.Delayed : (int)TaskState.Queued;
+    }
+
+    /// <summary>Arms the delay: when it passes, the task is queued in its pool unless it was canceled meanwhile.</summary>
+    internal void StartDelay(TimeSpan delay)
+    {
+        var extras = Extras;
+        lock (extras)
+        {
+            // Kept on the handle: a Timer nobody references may be collected before it fires. A task canceled
+            // before this point has already released its extras, so it gets no timer at all.
+            if (!IsFinished)
+            {
+                extras.DelayTimer = new Timer(static state => ((TaskHandle)state!).OnDelayElapsed(), this, delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>Links cancellation of the caller's token to <see cref="Cancel"/>.</summary>
+    internal void LinkCancellation(CancellationToken token)
+    {
+        var registration = token.UnsafeRegister(static state => ((TaskHandle)state!).Cancel(), this);
+        var extras = Extras;
+        lock (extras)
+        {
+            if (IsFinished)
+            {
+                registration.Dispose();
+            }
+            else
+            {
+                extras.CallerRegistration = registration;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the body on the calling thread (an executor's), finishes the handle, and returns the next task the pool
+    /// admitted into the freed slot, for the caller to run at once (a hand-off without waking another thread).
+    /// </summary>
+    internal TaskHandle? Execute()
+    {
+        if (Interlocked.CompareExchange(ref _state, (int)TaskState.Started, (int)TaskState.Queued) != (int)TaskState.Queued)
+        {
+            // Canceled between admission and start: it never ran. Give the slot back before the handle ends, so
+            // whoever sees it end also sees the pool without it.
+            var nextAfterCancel = _pool.Release(takeNext: true);
+            FinishCanceledBeforeStart();
+            return nextAfterCancel;
+        }
+
+        Volatile.Write(ref _startedTicks, DateTime.UtcNow.Ticks);
+        TaskState outcome;
+        try
+        {
+            InvokeBody(_observesCancellation ? CreateToken() : CancellationToken.None);
+            outcome = TaskState.Completed;
+        }
+        catch (OperationCanceledException) when (IsCancellationRequested)
+        {
+            outcome = TaskState.Canceled;
+        }
+#pragma warning disable CA1031 // A task's failure, whatever its type, belongs on its handle, never on our thread.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _exception = exception;
+            outcome = TaskState.Faulted;
+        }
+
+        var next = _pool.Release(takeNext: true);
+        Finish(outcome);
+        return next;
+    }
+
+    /// <summary>Runs the body and stores its result; implemented by the concrete handles.</summary>
+    internal virtual void InvokeBody(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{this} has no body.");
+
+    /// <summary>Creates the TaskCompletionSource behind <see cref="Completion"/>.</summary>
+    private protected virtual object CreateCompletionSource() =>
+        new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets the task of a source made by <see cref="CreateCompletionSource"/>.</summary>
+    private protected virtual Task GetSourceTask(object source) => ((TaskCompletionSource)source).Task;
+
+    /// <summary>Ends a source made by <see cref="CreateCompletionSource"/> with this handle's outcome.</summary>
+    private protected virtual void CompleteSource(object source)
+    {
+        var completion = (TaskCompletionSource)source;
+        switch (State)
+        {
+            case TaskState.Completed: completion.TrySetResult(); break;
+            case TaskState.Faulted: completion.TrySetException(_exception!); break;
+            default: completion.TrySetCanceled(CancellationTokenForOutcome); break;
+        }
+    }
+
+    private protected CancellationToken CancellationTokenForOutcome =>
+        Volatile.Read(ref _cancellation)?.Token ?? new CancellationToken(canceled: true);
+
+    /// <summary>Throws what the task ended with, unless it completed.</summary>
+    private protected void ThrowIfUnsuccessful()
+    {
+        switch (State)
+        {
+            case TaskState.Completed:
+                return;
+            case TaskState.Faulted:
+                ExceptionDispatchInfo.Capture(_exception!).Throw();
+                return;
+            case TaskState.Canceled:
+                throw new OperationCanceledException($"{this} was canceled.", CancellationTokenForOutcome);
+            default:
+                throw new InvalidOperationException(
+                    $"{this} has not finished yet; await it or call Wait() before reading its result.");
+        }
+    }
+
+    /// <summary>Blocks until the task ends, or throws <see cref="TimeoutException"/>.</summary>
+    private protected void WaitForEnd(TimeSpan? timeout)
+    {
+        var limit = ValidateTimeout(timeout);
+        if (IsFinished)
+        {
+            return;
+        }
+
+        if (!WaitIgnoringOutcome(Completion, limit))
+        {
+            throw new TimeoutException($"{this} did not finish within {limit}.");
+        }
+    }
+
+    private void OnDelayElapsed()
+    {
+        if (Interlocked.CompareExchange(ref _state, (int)TaskState.Queued, (int)TaskState.Delayed) == (int)TaskState.Delayed)
+        {
+            _pool.Enqueue(this);
+        }
+    }
+
+    private void RequestCancellation()
+    {
+        Interlocked.Exchange(ref _cancelRequested, 1);
+        Volatile.Read(ref _cancellation)?.Cancel();
+    }
+
+    private CancellationToken CreateToken()
+    {
+        var source = new CancellationTokenSource();
+
+        // The exchange is a full fence: either Cancel sees the source, or we see its request below.
+        Interlocked.Exchange(ref _cancellation, source);
+        if (IsCancellationRequested)
+        {
+            source.Cancel();
+        }
+
+        return source.Token;
+    }
+
+    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled);
+
+    /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
+    private void Finish(TaskState outcome)
+    {
+        _completedTicks = DateTime.UtcNow.Ticks;
+
+        // A full fence: the read of _extras below cannot move before the final state is visible, so extras created
+        // concurrently (by StartDelay or LinkCancellation) either are seen here or see the final state themselves.
+        Interlocked.Exchange(ref _state, (int)outcome);
+        Volatile.Read(ref _extras)?.Release();
+        _supervisor.OnTaskFinished(this);
+
+        var existing = Interlocked.CompareExchange(ref _completion, s_finishedMarker, null);
+        if (existing is not null)
+        {
+            CompleteSource(existing);
+        }
+    }
+
+    private Task GetCompletionSourceTask()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _completion);
+            if (current is not null && current != s_finishedMarker)
+            {
+                return GetSourceTask(current);
+            }
+
+            var source = CreateCompletionSource();
+            if (Interlocked.CompareExchange(ref _completion, source, current) == current)
+            {
+                // Replacing the marker means the task had already finished: nobody else will complete the source.
+                if (current == s_finishedMarker)
+                {
+                    CompleteSource(source);
+                }
+
+                return GetSourceTask(source);
+            }
+        }
+    }
+
+    private TaskExtras Extras
+    {
+        get
+        {
+            var extras = Volatile.Read(ref _extras);
+            if (extras is null)
+            {
+                extras = new TaskExtras();
+                extras = Interlocked.CompareExchange(ref _extras, extras, null) ?? extras;
+            }
+
+            return extras;
+        }
+    }
+
+    private static bool IsFinal(int state) =>
+        state is (int)TaskState.Completed or (int)TaskState.Faulted or (int)TaskState.Canceled;
+
+    private static DateTimeOffset? ToTime(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private static TimeSpan ValidateTimeout(TimeSpan? timeout)
+    {
+        var value = timeout ?? Timeout.InfiniteTimeSpan;
+        if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), value, "The timeout must be 0 or more, or infinite.");
+        }
+
+        return value;
+    }
+
+    private static bool WaitIgnoringOutcome(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            return task.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            return true; // It ended; the caller reads the outcome from the handle.
+        }
+    }
+
+    private static TResult[] WaitAll<THandle, TResult>(IEnumerable<THandle> handles, TimeSpan? timeout, Func<THandle, TResult> result)
+        where THandle : TaskHandle
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        var limit = ValidateTimeout(timeout);
+        var list = new List<THandle>(handles);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(handles), $"The handle at position {i} is null.");
+            }
+        }
+
+        var deadline = limit == Timeout.InfiniteTimeSpan ? (long?)null : Environment.TickCount64 + (long)Math.Ceiling(limit.TotalMilliseconds);
+        foreach (var handle in list)
+        {
+            var left = deadline is { } end ? TimeSpan.FromMilliseconds(Math.Max(0, end - Environment.TickCount64)) : Timeout.InfiniteTimeSpan;
+            if (!handle.IsFinished && !WaitIgnoringOutcome(handle.Completion, left))
+            {
+                int pending = 0;
+                foreach (var other in list)
+                {
+                    pending += other.IsFinished ? 0 : 1;
+                }
+
+                throw new TimeoutException($"{pending} of {list.Count} tasks did not finish within {limit}; the first is {handle}.");
+            }
+        }
+
+        var results = new TResult[list.Count];
+        for (int i = 0; i < list.Count; i++)
+        {
+            results[i] = result(list[i]);
+        }
+
+        return results;
+    }
+
+    /// <summary>What only some tasks need: a delay timer and a link to the caller's cancellation token.</summary>
+    private sealed class TaskExtras
+    {
+        public Timer? DelayTimer;
+        public CancellationTokenRegistration CallerRegistration;
+
+        [SuppressMessage("Reliability", "CA2000", Justification = "Disposed here, once the task has ended.")]
+        public void Release()
+        {
+            Timer? timer;
+            CancellationTokenRegistration registration;
+            lock (this)
+            {
+                timer = DelayTimer;
+                registration = CallerRegistration;
+                DelayTimer = null;
+                CallerRegistration = default;
+            }
+
+            timer?.Dispose();
+            registration.Dispose();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+namespace Atasker.Generators.Tests;
+
+/// <summary>Consumer code used by the generator tests: every valid shape a task method can take.</summary>
+internal static class TestSources
+{
+    public const string ValidUses = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using Atasker;
+
+        namespace Demo
+        {
+            public partial class Reports
+            {
+                /// <summary>Builds a report.</summary>
+                [BackgroundTask(Priority = TaskPriority.High)]
+                public partial int Build(int id) => id * 2;
+
+                [BackgroundTask]
+                public static partial void Log(string message) { }
+
+                [BackgroundTask(Delay = 0.25)]
+                internal partial long CountAsync(int limit, CancellationToken cancellationToken) => limit;
+
+                [BackgroundTask]
+                public partial string Describe(int id, string? label = null, TaskPriority priority = TaskPriority.Low, double scale = 1.5, params int[] extra);
+
+                public partial string Describe(int id, string? label, TaskPriority priority, double scale, params int[] extra) => label ?? "";
+
+                [BackgroundTask]
+                protected internal partial T Echo<T>(T value) where T : class, new() => value;
+
+                [BackgroundTask(Priority = TaskPriority.Low)]
+                private partial void Nothing() { }
+
+                [BackgroundTask]
+                public partial int Sum(int a, int b) => a + b;
+
+                [BackgroundTask]
+                public partial double Sum(double a, double b) => a + b;
+
+                [BackgroundTask]
+                public partial int Defined(int x);
+            }
+
+            public partial class Reports
+            {
+                public partial int Defined(int x) => x;
+            }
+
+            public static partial class Outer
+            {
+                public partial class Box<T>
+                {
+                    [BackgroundTask(Priority = TaskPriority.Critical)]
+                    public partial T Unwrap(T value, CancellationToken cancellationToken) => value;
+                }
+            }
+
+            public partial record Invoice(decimal Amount)
+            {
+                [BackgroundTask]
+                public partial decimal Total(int count) => Amount * count;
+            }
+
+            public partial record struct Point(int X, int Y)
+            {
+                [BackgroundTask]
+                public partial int Length() => X + Y;
+            }
+
+            public partial struct Counter
+            {
+                [BackgroundTask]
+                public readonly partial int Read() => 1;
+            }
+
+            public static partial class Extensions
+            {
+                [BackgroundTask]
+                public static partial int Twice(this int value) => value * 2;
+            }
+
+            public partial class Keywords
+            {
+                [BackgroundTask]
+                public partial int @class(int @event, string @object) => @event;
+            }
+        }
+
+        public partial class GlobalType
+        {
+            [BackgroundTask]
+            public static partial int Eight(int a, int b, int c, int d, int e, int f, int g, int h) => a + h;
+        }
+        """;
+}
