@@ -89,8 +89,12 @@ internal static class TaskMethodValidator
             return;
         }
 
-        bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
-        if (!hasBody && method.PartialImplementationPart is null)
+        // The symbol may be either part: a definition knows its implementation, an implementation knows its definition.
+        bool implemented = declaration.Body is not null
+            || declaration.ExpressionBody is not null
+            || method.PartialImplementationPart is not null
+            || method.PartialDefinitionPart is not null;
+        if (!implemented)
         {
             check.Report(DiagnosticDescriptors.NoImplementation, location, method.Name, AttributeName);
         }
@@ -170,6 +174,12 @@ internal static class TaskMethodValidator
 
         foreach (var member in method.ContainingType.GetMembers(stubName))
         {
+            // The analyzer sees the compilation with the generated launchers in it: those are not collisions.
+            if (IsGeneratedByAtasker(member))
+            {
+                continue;
+            }
+
             bool collides = member is not IMethodSymbol existing
                 || SameTypes(existing.Parameters.Select(p => p.Type).ToList(), stubParameters)
                 || (existing.Parameters.Length == stubParameters.Count + 1
@@ -183,6 +193,12 @@ internal static class TaskMethodValidator
             }
         }
     }
+
+    private static bool IsGeneratedByAtasker(ISymbol member) =>
+        member.GetAttributes().Any(attribute =>
+            attribute.AttributeClass is { Name: "GeneratedCodeAttribute" }
+            && attribute.ConstructorArguments.Length > 0
+            && attribute.ConstructorArguments[0].Value as string == "Atasker.Generators");
 
     private static bool SameTypes(List<ITypeSymbol> left, List<ITypeSymbol> right) =>
         left.Count == right.Count && left.Zip(right, (a, b) => SymbolEqualityComparer.Default.Equals(a, b)).All(same => same);

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace Atasker.Runtime.Tests;
+
+public sealed class ThreadTests
+{
+    [Fact]
+    public void Thread_tasks_run_on_the_supervisors_own_threads_not_the_dotnet_thread_pool()
+    {
+        var supervisor = new TaskSupervisor("own-threads");
+
+        var (isPoolThread, name, background) = supervisor.Submit(() => (Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name, Thread.CurrentThread.IsBackground)).Wait(Probe.Patience);
+
+        Assert.False(isPoolThread);
+        Assert.Equal("Atasker own-threads", name);
+        Assert.True(background);
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void Sixty_four_blocking_tasks_in_a_64_slot_pool_all_start_promptly()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(64);
+        using var allStarted = new CountdownEvent(64);
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var clock = Stopwatch.StartNew();
+
+        var handles = Enumerable.Range(0, 64).Select(i => supervisor.Submit(token =>
+        {
+            threads[Environment.CurrentManagedThreadId] = true;
+            allStarted.Signal();
+            return probe.Blocking($"t{i}")(token);
+        })).ToList();
+
+        Assert.True(allStarted.Wait(Probe.Patience));
+        var elapsed = clock.Elapsed;
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"64 blocking tasks took {elapsed} to start.");
+        Assert.Equal(64, threads.Count);
+        Assert.Equal(64, supervisor.GetInfo().Thread.Active);
+        probe.Open();
+        supervisor.Stop();
+        Assert.All(handles, handle => Assert.Equal(TaskState.Completed, handle.State));
+    }
+
+    [Fact]
+    public void Blocking_tasks_do_not_starve_the_dotnet_thread_pool()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(0);
+        ThreadPool.GetMinThreads(out int minWorkers, out _);
+        for (int i = 0; i < minWorkers * 4; i++)
+        {
+            supervisor.Submit(probe.Blocking($"t{i}"));
+        }
+
+        probe.WaitForStarts(minWorkers * 4);
+        Assert.True(Task.Run(() => 1).Wait(TimeSpan.FromSeconds(5)), "A Task.Run work item could not start while supervisor tasks block.");
+        probe.Open();
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void Idle_threads_retire_and_new_ones_are_created_on_demand()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(4);
+        supervisor.ThreadIdleTimeout = TimeSpan.FromMilliseconds(100);
+        var first = Enumerable.Range(0, 4).Select(i => supervisor.Submit(probe.Blocking($"a{i}"))).ToList();
+        probe.WaitForStarts(4);
+        Assert.Equal(4, supervisor.ThreadCount);
+
+        probe.Open();
+        TaskHandle.WaitCompleted(first, Probe.Patience);
+        Supervisors.Eventually(() => supervisor.ThreadCount == 0, "every idle thread retired");
+
+        Assert.Equal(5, supervisor.Submit(() => 5).Wait(Probe.Patience));
+        supervisor.Stop();
+        Supervisors.Eventually(() => supervisor.ThreadCount == 0, "stop let the threads go");
+    }
+
+    [Fact]
+    public void Threads_are_reused_rather_than_created_per_task()
+    {
+        var supervisor = Supervisors.Create(2);
+        for (int round = 0; round < 50; round++)
+        {
+            TaskHandle.WaitCompleted(Enumerable.Range(0, 4).Select(_ => supervisor.Submit(() => 0)), Probe.Patience);
+        }
+
+        Assert.InRange(supervisor.ThreadCount, 1, 4);
+        supervisor.Stop();
+    }
+}
