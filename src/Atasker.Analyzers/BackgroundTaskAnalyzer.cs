@@ -24,7 +24,9 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnsupportedReturnType,
         DiagnosticDescriptors.FileLocalContainingType,
         DiagnosticDescriptors.RefStructInstanceMethod,
-        DiagnosticDescriptors.InvalidPriority);
+        DiagnosticDescriptors.InvalidPriority,
+        DiagnosticDescriptors.AsyncKindOnSyncBody,
+        DiagnosticDescriptors.LoopOnSyncBody);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -48,6 +50,13 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         var method = (IMethodSymbol)context.Symbol;
         var attribute = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not MethodDeclarationSyntax declaration)
+        {
+            return;
+        }
+
+        // Both parts of a partial method arrive here, each with the merged attributes: check the method once, from
+        // the part whose declaration carries the attribute.
+        if (!method.Locations.Any(location => location.SourceTree == declaration.SyntaxTree && location.SourceSpan == declaration.Identifier.Span))
         {
             return;
         }

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Atasker.Testing;
 using Atasker.Generators.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -8,18 +8,11 @@ namespace Atasker.Generators.Tests;
 /// <summary>Compiles test sources against the running framework and Atasker, and runs the generator over them.</summary>
 internal static class GeneratorHarness
 {
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    public static CSharpParseOptions ParseOptions => TestCompilation.ParseOptions;
 
-    private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
+    public static CSharpCompilation Compile(params string[] sources) => TestCompilation.Compile(sources);
 
-    public static CSharpCompilation Compile(params string[] sources) => Compile(ParseOptions, sources);
-
-    public static CSharpCompilation Compile(CSharpParseOptions options, params string[] sources) =>
-        CSharpCompilation.Create(
-            "Consumer",
-            sources.Select((source, index) => CSharpSyntaxTree.ParseText(source, options, path: $"Source{index}.cs")),
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    public static CSharpCompilation Compile(CSharpParseOptions options, params string[] sources) => TestCompilation.Compile(options, sources);
 
     public static GeneratorDriver CreateDriver(CSharpParseOptions? options = null) =>
         CSharpGeneratorDriver.Create(
@@ -40,22 +33,5 @@ internal static class GeneratorHarness
         driver.GetRunResult().Results.Single().GeneratedSources
             .ToDictionary(source => source.HintName, source => source.SourceText.ToString());
 
-    /// <summary>Errors and warnings of a compilation, formatted for an assertion message.</summary>
-    public static string[] Problems(Compilation compilation) =>
-        compilation.GetDiagnostics()
-            .Where(diagnostic => diagnostic.Severity >= DiagnosticSeverity.Warning)
-            .Select(diagnostic => diagnostic.ToString())
-            .ToArray();
-
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
-                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
-        return framework
-            .Append(typeof(TaskSupervisor).Assembly.Location)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    }
+    public static string[] Problems(Compilation compilation) => TestCompilation.Problems(compilation);
 }

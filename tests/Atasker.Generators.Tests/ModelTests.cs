@@ -44,15 +44,40 @@ public sealed class ModelTests
         Assert.Equal(models[0].Select(model => model.GetHashCode()), models[1].Select(model => model.GetHashCode()));
     }
 
+    // The compiler runs analyzers only on a compilation without errors. So for a method with an ATSK error the
+    // generator still writes its declaration and launchers that throw: the ATSK error stays the one message.
+    [Theory]
+    [InlineData("NotPartialMethod", "[BackgroundTask] public int M() => 1; void Call() => StartM();")]
+    [InlineData("ByRef", "[BackgroundTask] public partial void M(ref int x, out int y) { y = x; } void Call() { int a = 1; StartM(ref a, out var b); }")]
+    [InlineData("Spans", "[BackgroundTask] public partial void M(System.Span<int> x) { }")]
+    [InlineData("Pointers", "[BackgroundTask] public unsafe partial void M(int* x) { }")]
+    [InlineData("RefReturn", "int _x; [BackgroundTask] public partial ref int M() => ref _x;")]
+    [InlineData("SpanReturn", "[BackgroundTask] public partial System.Span<int> M() => default;")]
+    [InlineData("AsyncVoid", "[BackgroundTask] public async partial void M() => await System.Threading.Tasks.Task.Yield();")]
+    [InlineData("Delays", "[BackgroundTask(Delay = -1)] public partial void M() { } void Call() => StartM(null);")]
+    [InlineData("Clash", "[BackgroundTask] public partial void M() { } public void StartM() { }")]
+    public void Invalid_methods_leave_the_compilation_free_of_compiler_errors(string name, string members)
+    {
+        var (output, driver) = GeneratorHarness.Run(GeneratorHarness.Compile($"using Atasker; namespace Demo; public partial class {name} {{ {members} }}"));
+
+        Assert.Null(driver.GetRunResult().Results.Single().Exception);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void Launchers_of_an_invalid_method_throw_naming_the_error()
+    {
+        var (_, driver) = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "using Atasker; namespace Demo; public partial class ByRef { [BackgroundTask] public partial void Count(int start, ref int total) { } }"));
+
+        Snapshot.Verify("Invalid.ByRef.Count", GeneratorHarness.Generated(driver).Values.Single());
+    }
+
     [Theory]
     [InlineData("public class Plain { [BackgroundTask] public partial int M() => 1; }")]
-    [InlineData("public partial class NotPartialMethod { [BackgroundTask] public int M() => 1; }")]
-    [InlineData("public partial class NoBody { [BackgroundTask] public partial int M(); }")]
-    [InlineData("public partial class ByRef { [BackgroundTask] public partial void M(ref int x) { } }")]
-    [InlineData("public partial class Spans { [BackgroundTask] public partial void M(System.Span<int> x) { } }")]
-    [InlineData("public partial class Delays { [BackgroundTask(Delay = -1)] public partial void M() { } }")]
-    [InlineData("public partial class Clash { [BackgroundTask] public partial void M() { } public void StartM() { } }")]
-    public void Invalid_methods_generate_nothing_and_never_throw(string type)
+    [InlineData("public class Outer { public partial class Inner { [BackgroundTask] public partial int M() => 1; } }")]
+    [InlineData("file partial class Local { [BackgroundTask] public partial int M() => 1; }")]
+    public void Methods_whose_type_cannot_be_extended_generate_nothing(string type)
     {
         var (_, driver) = GeneratorHarness.Run(GeneratorHarness.Compile("using Atasker; namespace Demo; " + type));
 

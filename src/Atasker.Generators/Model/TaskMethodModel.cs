@@ -7,6 +7,8 @@ namespace Atasker.Generators.Model;
 /// no symbols, syntax or locations, so equal methods compare equal across compilations and the pipeline caches them.
 /// </summary>
 /// <param name="HintName">The generated file's name.</param>
+/// <param name="Mode">What to write: working launchers, throwing ones, or only the declaration.</param>
+/// <param name="ErrorId">For <see cref="GenerationMode.ThrowingLaunchers"/>, the ATSK error the launchers report.</param>
 /// <param name="Namespace">The containing namespace, or null for the global namespace.</param>
 /// <param name="ContainingTypes">The containing types, outermost first.</param>
 /// <param name="MethodName">The method's name as written (escaped when a keyword).</param>
@@ -27,6 +29,8 @@ namespace Atasker.Generators.Model;
 /// <param name="Delay">The attribute's delay in seconds.</param>
 internal sealed record TaskMethodModel(
     string HintName,
+    GenerationMode Mode,
+    string? ErrorId,
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
     string MethodName,

@@ -38,12 +38,19 @@ public sealed partial class TaskGenerator
             if (model.DefinitionModifiers is not null)
             {
                 WriteDefinition(writer, model);
-                writer.Line();
             }
 
-            WriteShortStub(writer, model);
-            writer.Line();
-            WriteStub(writer, model);
+            if (model.Mode != GenerationMode.DeclarationOnly)
+            {
+                if (model.DefinitionModifiers is not null)
+                {
+                    writer.Line();
+                }
+
+                WriteShortStub(writer, model);
+                writer.Line();
+                WriteStub(writer, model);
+            }
 
             foreach (var _ in model.ContainingTypes)
             {
@@ -73,7 +80,7 @@ public sealed partial class TaskGenerator
             writer.Line(GeneratedCode);
             string arguments = string.Join(", ", parameters.Select(parameter => parameter.Name).Concat(["null"]));
             writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}{model.TypeParameters}({string.Join(", ", parameters.Select(DeclareParameter))}){Constraints(model)}");
-            writer.Indent().Line($"=> {model.StubName}{model.TypeParameters}({arguments});").Outdent();
+            writer.Indent().Line(model.Mode == GenerationMode.ThrowingLaunchers ? Throw(model) : $"=> {model.StubName}{model.TypeParameters}({arguments});").Outdent();
         }
 
         /// <summary><c>StartX(params..., TaskOptions? options)</c>: packs the target and the arguments into a value
@@ -85,6 +92,11 @@ public sealed partial class TaskGenerator
             writer.Line(GeneratedCode);
             string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
             writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}{model.TypeParameters}({declared}){Constraints(model)}");
+            if (model.Mode == GenerationMode.ThrowingLaunchers)
+            {
+                writer.Indent().Line(Throw(model)).Outdent();
+                return;
+            }
 
             // The state: the target (for instance methods) and the arguments; a tuple when there are several.
             var values = new List<(string Expression, string Type)>();
@@ -138,6 +150,10 @@ public sealed partial class TaskGenerator
             writer.Line("}");
         }
 
+        /// <summary>The body of a launcher for a method with an error: it compiles, and says what to fix if called.</summary>
+        private static string Throw(TaskMethodModel model) =>
+            $"=> throw new global::System.InvalidOperationException({CSharpText.StringLiteral($"{model.DisplayName} cannot run as a background task until error {model.ErrorId} is fixed; see the build's diagnostics.")});";
+
         private static string MethodInfo(TaskMethodModel model)
         {
             var arguments = new List<string> { CSharpText.StringLiteral(model.DisplayName), Priority(model.Priority) };
@@ -156,7 +172,9 @@ public sealed partial class TaskGenerator
 
         private static void WriteDocumentation(IndentedWriter writer, TaskMethodModel model, List<ParameterModel> parameters, bool withOptions)
         {
-            writer.Line($"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads and returns its handle at once.</summary>");
+            writer.Line(model.Mode == GenerationMode.ThrowingLaunchers
+                ? $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>"
+                : $"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads and returns its handle at once.</summary>");
             foreach (var parameter in parameters)
             {
                 writer.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">Passed to <c>{model.MethodName}</c>.</param>");

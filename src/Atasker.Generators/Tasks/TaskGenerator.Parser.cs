@@ -27,12 +27,17 @@ public sealed partial class TaskGenerator
 
             var check = TaskMethodValidator.Check(method, declaration, context.Attributes[0], collectDiagnostics: false, cancellationToken);
 
-            // Invalid methods are the analyzer's to report. Awaitable bodies are routed to async loops, which this
-            // version does not have yet.
-            if (check.HasErrors || KnownTypes.IsAwaitable(check.Shape))
+            // Nothing can be added to a type that is not partial or is file-local: the analyzer reports it.
+            if (!CanExtendContainingTypes(declaration))
             {
                 return null;
             }
+
+            var mode = check.HasErrors
+                ? (check.HasError(DiagnosticIds.GeneratedNameCollision) ? GenerationMode.DeclarationOnly : GenerationMode.ThrowingLaunchers)
+                : KnownTypes.IsAwaitable(check.Shape) || check.Arguments.Kind == KnownTypes.ProcessKind
+                    ? GenerationMode.DeclarationOnly // async loops and worker processes are not in this version yet
+                    : GenerationMode.Launchers;
 
             var type = method.ContainingType;
             var containingTypes = ContainingTypes(type);
@@ -40,22 +45,30 @@ public sealed partial class TaskGenerator
                 ? containingNamespace.ToDisplayString()
                 : null;
 
-            bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
-            bool userWroteDefinition = !hasBody || method.PartialDefinitionPart is not null;
-            string? definitionModifiers = userWroteDefinition
-                ? null
-                : string.Join(" ", declaration.Modifiers
-                    .Where(modifier => !modifier.IsKind(SyntaxKind.AsyncKeyword) && !modifier.IsKind(SyntaxKind.PartialKeyword))
-                    .Select(modifier => modifier.Text));
-
-            string stubModifiers = CSharpText.Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : "");
-
             // Callers see the defining declaration's signature (its default values in particular): the launchers copy it.
             var signature = method.PartialDefinitionPart ?? method;
+            bool needsUnsafe = KnownTypes.IsPointer(method.ReturnType) || signature.Parameters.Any(parameter => KnownTypes.IsPointer(parameter.Type));
+
+            bool isPartial = declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+            bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
+            bool userWroteDefinition = !hasBody || method.PartialDefinitionPart is not null;
+            string? definitionModifiers = !isPartial || userWroteDefinition
+                ? null
+                : DefinitionModifiers(declaration, needsUnsafe);
+            if (mode == GenerationMode.DeclarationOnly && definitionModifiers is null)
+            {
+                return null;
+            }
+
+            string stubModifiers = CSharpText.Accessibility(method.DeclaredAccessibility)
+                + (method.IsStatic ? " static" : "")
+                + (needsUnsafe ? " unsafe" : "");
             var arguments = check.Arguments;
 
             return new TaskMethodModel(
                 HintName: HintName(method, ns),
+                Mode: mode,
+                ErrorId: mode == GenerationMode.ThrowingLaunchers ? check.FirstErrorId : null,
                 Namespace: ns,
                 ContainingTypes: containingTypes,
                 MethodName: CSharpText.Identifier(method.Name),
@@ -65,8 +78,8 @@ public sealed partial class TaskGenerator
                 StubModifiers: stubModifiers,
                 DefinitionModifiers: definitionModifiers,
                 Shape: check.Shape,
-                ReturnType: method.ReturnsVoid ? "void" : CSharpText.TypeName(method.ReturnType),
-                ResultType: check.Shape == MethodShape.Value ? CSharpText.TypeName(method.ReturnType) : null,
+                ReturnType: ReturnType(method),
+                ResultType: ResultType(method, check.Shape),
                 TypeParameters: method.TypeParameters.Length == 0
                     ? ""
                     : "<" + string.Join(", ", method.TypeParameters.Select(parameter => CSharpText.Identifier(parameter.Name))) + ">",
@@ -75,6 +88,42 @@ public sealed partial class TaskGenerator
                 TakesCancellationToken: check.TakesCancellationToken,
                 Priority: arguments.Priority,
                 Delay: arguments.Delay);
+        }
+
+        private static bool CanExtendContainingTypes(MethodDeclarationSyntax declaration) =>
+            declaration.Ancestors().OfType<TypeDeclarationSyntax>().All(type =>
+                type.Modifiers.Any(SyntaxKind.PartialKeyword) && !type.Modifiers.Any(SyntaxKind.FileKeyword));
+
+        /// <summary>The user's modifiers without <c>async</c> and <c>partial</c> (added back last, where C# wants it).</summary>
+        private static string DefinitionModifiers(MethodDeclarationSyntax declaration, bool needsUnsafe)
+        {
+            var modifiers = declaration.Modifiers
+                .Where(modifier => !modifier.IsKind(SyntaxKind.AsyncKeyword) && !modifier.IsKind(SyntaxKind.PartialKeyword))
+                .Select(modifier => modifier.Text)
+                .ToList();
+            if (needsUnsafe && !modifiers.Contains("unsafe"))
+            {
+                modifiers.Add("unsafe");
+            }
+
+            return string.Join(" ", modifiers);
+        }
+
+        private static string ReturnType(IMethodSymbol method) =>
+            (method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "")
+            + (method.ReturnsVoid ? "void" : CSharpText.TypeName(method.ReturnType));
+
+        /// <summary>The type a handle carries: the body's value (or awaited value); null for none, or for a type a
+        /// handle cannot carry (the method then has an error and its launchers throw).</summary>
+        private static string? ResultType(IMethodSymbol method, MethodShape shape)
+        {
+            var result = shape switch
+            {
+                MethodShape.Value when !method.ReturnsByRef && !method.ReturnsByRefReadonly => method.ReturnType,
+                MethodShape.TaskOfT or MethodShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
+                _ => null,
+            };
+            return result is not null && KnownTypes.CanBeStored(result) ? CSharpText.TypeName(result) : null;
         }
 
         private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol innermost)
@@ -118,7 +167,15 @@ public sealed partial class TaskGenerator
         private static ParameterModel Parameter(IMethodSymbol method, IParameterSymbol parameter)
         {
             string modifiers = (method.IsExtensionMethod && parameter.Ordinal == 0 ? "this " : "")
-                + (parameter.IsParams ? "params " : "");
+                + (parameter.IsParams ? "params " : "")
+                + parameter.RefKind switch
+                {
+                    RefKind.Ref => "ref ",
+                    RefKind.Out => "out ",
+                    RefKind.In => "in ",
+                    RefKind.RefReadOnlyParameter => "ref readonly ",
+                    _ => "",
+                };
             return new ParameterModel(
                 CSharpText.Identifier(parameter.Name),
                 CSharpText.TypeName(parameter.Type),

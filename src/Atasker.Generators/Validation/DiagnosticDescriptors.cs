@@ -13,65 +13,79 @@ internal static class DiagnosticDescriptors
     private const string Usage = "Atasker.Usage";
 
     public static readonly DiagnosticDescriptor MethodNotPartial = Error(
-        "ATSK0001",
+        DiagnosticIds.MethodNotPartial,
         "Background method must be partial",
         "Method '{0}' has [{1}] but is not partial; declare it 'partial' so Atasker can generate {2}");
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
-        "ATSK0002",
+        DiagnosticIds.ContainingTypeNotPartial,
         "Type containing a background method must be partial",
         "Type '{0}' contains [{1}] method '{2}' but is not partial; declare it, and every type around it, 'partial'");
 
     public static readonly DiagnosticDescriptor NoImplementation = Error(
-        "ATSK0003",
+        DiagnosticIds.NoImplementation,
         "Background method has no body",
         "Partial method '{0}' has [{1}] but no implementation; write its body (Atasker generates only the declaration and the launcher)");
 
     public static readonly DiagnosticDescriptor AsyncVoid = Error(
-        "ATSK0004",
+        DiagnosticIds.AsyncVoid,
         "Background method must not be async void",
         "Method '{0}' is 'async void', so nobody can observe when it ends or how it fails; return 'Task' instead");
 
     public static readonly DiagnosticDescriptor ByRefParameter = Error(
-        "ATSK0005",
+        DiagnosticIds.ByRefParameter,
         "Background method parameter is passed by reference",
-        "Parameter '{0}' of [{1}] method '{2}' is '{3}'; a background task outlives the call, so its parameters must be passed by value");
+        "Parameter '{0}' of [{1}] method '{2}' is '{3}'; a background task outlives the call, so pass the parameter by value (remove '{3}') and return results through the task's handle");
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
-        "ATSK0006",
+        DiagnosticIds.UnsupportedParameterType,
         "Background method parameter cannot be kept until the task runs",
         "Parameter '{0}' of [{1}] method '{2}' has type '{3}', which cannot be stored until the task runs; pointers, ref structs (such as Span<T>) and __arglist are not supported, pass an array or a Memory<T> instead");
 
     public static readonly DiagnosticDescriptor GeneratedNameCollision = Error(
-        "ATSK0008",
+        DiagnosticIds.GeneratedNameCollision,
         "Generated member collides with an existing member",
         "[{0}] method '{1}' generates '{2}', but type '{3}' already declares '{2}' with the same parameters; rename one of them");
 
     public static readonly DiagnosticDescriptor InvalidTaskDelay = Error(
-        "ATSK0009",
+        DiagnosticIds.InvalidTaskDelay,
         "Invalid task delay",
         "The Delay of [BackgroundTask] method '{0}' is {1}; it must be a number of seconds from 0 up to about 49 days");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
-        "ATSK0010",
+        DiagnosticIds.UnsupportedReturnType,
         "Background method return type cannot be carried by a task handle",
-        "[{0}] method '{1}' returns '{2}', which a task handle cannot carry; by-reference returns, pointers and ref structs are not supported");
+        "[{0}] method '{1}' returns '{2}', which a task handle cannot carry; by-reference returns, pointers and ref structs are not supported, return a value, an array or a Memory<T> instead");
 
     public static readonly DiagnosticDescriptor FileLocalContainingType = Error(
-        "ATSK0011",
+        DiagnosticIds.FileLocalContainingType,
         "Background method in a file-local type",
         "[{0}] method '{1}' is in file-local type '{2}', which cannot be extended from a generated file; remove the 'file' modifier");
 
     public static readonly DiagnosticDescriptor RefStructInstanceMethod = Error(
-        "ATSK0012",
+        DiagnosticIds.RefStructInstanceMethod,
         "Background method is an instance method of a ref struct",
         "[{0}] method '{1}' is an instance method of ref struct '{2}', which cannot be kept until the task runs; make the method static");
 
     public static readonly DiagnosticDescriptor InvalidPriority = Error(
-        "ATSK0013",
+        DiagnosticIds.InvalidPriority,
         "Invalid priority",
-        "The Priority of [{0}] method '{1}' is {2}, which is not a TaskPriority value");
+        "The Priority of [{0}] method '{1}' is {2}, which is not a TaskPriority value; use TaskPriority.Low, Normal, High or Critical");
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Usage, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+    public static readonly DiagnosticDescriptor AsyncKindOnSyncBody = Warning(
+        DiagnosticIds.AsyncKindOnSyncBody,
+        "Kind = Async on a synchronous body",
+        "[BackgroundTask] method '{0}' has Kind = TaskKind.Async but a synchronous body, which would block its async loop and every task waiting on it; remove Kind (the body then runs on the supervisor's threads) or return Task");
+
+    public static readonly DiagnosticDescriptor LoopOnSyncBody = Warning(
+        DiagnosticIds.LoopOnSyncBody,
+        "Loop on a synchronous body is ignored",
+        "[BackgroundTask] method '{0}' names Loop \"{1}\" but has a synchronous body, which runs on the supervisor's threads and ignores Loop; remove Loop or return Task");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Usage, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }

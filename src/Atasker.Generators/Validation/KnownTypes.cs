@@ -7,6 +7,11 @@ internal static class KnownTypes
 {
     public const string BackgroundTaskAttribute = "Atasker.BackgroundTaskAttribute";
 
+    /// <summary>TaskKind.Async, TaskKind.Thread and TaskKind.Process as the attribute stores them.</summary>
+    public const int AsyncKind = 0;
+    public const int ThreadKind = 1;
+    public const int ProcessKind = 2;
+
     public static bool IsCancellationToken(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "CancellationToken", Arity: 0 } named && IsNamespace(named.ContainingNamespace, "System", "Threading");
 
@@ -36,6 +41,12 @@ internal static class KnownTypes
     }
 
     public static bool IsAwaitable(MethodShape shape) => shape is not (MethodShape.Void or MethodShape.Value);
+
+    /// <summary>Whether a value of <paramref name="type"/> can be kept on the heap until a task runs (or after it).</summary>
+    public static bool CanBeStored(ITypeSymbol type) =>
+        !type.IsRefLikeType && !IsPointer(type);
+
+    public static bool IsPointer(ITypeSymbol type) => type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer;
 
     /// <summary>True when <paramref name="ns"/> is exactly the namespace <paramref name="parts"/> spell.</summary>
     private static bool IsNamespace(INamespaceSymbol? ns, params string[] parts)

@@ -8,6 +8,7 @@ internal sealed class TaskMethodCheck
 {
     private readonly bool _collectDiagnostics;
     private List<Diagnostic>? _diagnostics;
+    private HashSet<string>? _errorIds;
 
     public TaskMethodCheck(bool collectDiagnostics) => _collectDiagnostics = collectDiagnostics;
 
@@ -17,14 +18,25 @@ internal sealed class TaskMethodCheck
 
     public TaskAttributeArguments Arguments { get; set; }
 
-    /// <summary>True when any error was found: the generator writes nothing for the method.</summary>
-    public bool HasErrors { get; private set; }
+    /// <summary>True when any error was found: the generator writes no working launcher for the method.</summary>
+    public bool HasErrors => FirstErrorId is not null;
+
+    /// <summary>The id of the first error found, or null.</summary>
+    public string? FirstErrorId { get; private set; }
+
+    /// <summary>Whether an error with this id was found.</summary>
+    public bool HasError(string id) => _errorIds?.Contains(id) == true;
 
     public IReadOnlyList<Diagnostic> Diagnostics => (IReadOnlyList<Diagnostic>?)_diagnostics ?? [];
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments)
     {
-        HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+        {
+            FirstErrorId ??= descriptor.Id;
+            (_errorIds ??= new HashSet<string>()).Add(descriptor.Id);
+        }
+
         if (_collectDiagnostics)
         {
             (_diagnostics ??= new List<Diagnostic>()).Add(Diagnostic.Create(descriptor, location, arguments));

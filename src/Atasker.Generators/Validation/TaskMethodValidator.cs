@@ -40,7 +40,8 @@ internal static class TaskMethodValidator
         CheckPartial(method, declaration, check);
         CheckContainingTypes(method, declaration, check);
 
-        if (method.IsAsync && method.ReturnsVoid)
+        // Only the implementing part says 'async'; the attribute may be on either part.
+        if ((method.PartialImplementationPart ?? method).IsAsync && method.ReturnsVoid)
         {
             check.Report(DiagnosticDescriptors.AsyncVoid, declaration.ReturnType.GetLocation(), method.Name);
         }
@@ -68,7 +69,20 @@ internal static class TaskMethodValidator
                 arguments.Delay);
         }
 
-        CheckGeneratedNames(method, check);
+        if (!KnownTypes.IsAwaitable(check.Shape))
+        {
+            if (arguments.Kind == KnownTypes.AsyncKind)
+            {
+                check.Report(DiagnosticDescriptors.AsyncKindOnSyncBody, ArgumentLocation(attribute, "Kind", cancellationToken) ?? name.GetLocation(), method.Name);
+            }
+
+            if (arguments.Loop is not null)
+            {
+                check.Report(DiagnosticDescriptors.LoopOnSyncBody, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop);
+            }
+        }
+
+        CheckGeneratedNames(method, declaration, check);
         return check;
     }
 
@@ -140,7 +154,7 @@ internal static class TaskMethodValidator
             {
                 check.Report(DiagnosticDescriptors.ByRefParameter, Where(), parameter.Name, AttributeName, method.Name, RefKindText(parameter.RefKind));
             }
-            else if (!CanBeStored(parameter.Type))
+            else if (!KnownTypes.CanBeStored(parameter.Type))
             {
                 check.Report(DiagnosticDescriptors.UnsupportedParameterType, Where(), parameter.Name, AttributeName, method.Name, parameter.Type.ToDisplayString());
             }
@@ -158,13 +172,13 @@ internal static class TaskMethodValidator
 
     private static void CheckReturn(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {
-        if (method.ReturnsByRef || method.ReturnsByRefReadonly || (!method.ReturnsVoid && !CanBeStored(method.ReturnType)))
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || (!method.ReturnsVoid && !KnownTypes.CanBeStored(method.ReturnType)))
         {
             check.Report(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(), AttributeName, method.Name, method.ReturnType.ToDisplayString());
         }
     }
 
-    private static void CheckGeneratedNames(IMethodSymbol method, TaskMethodCheck check)
+    private static void CheckGeneratedNames(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {
         var stubName = StubNameOf(method.Name);
         var stubParameters = method.Parameters
@@ -187,8 +201,7 @@ internal static class TaskMethodValidator
                     && SameTypes(existing.Parameters.Take(stubParameters.Count).Select(p => p.Type).ToList(), stubParameters));
             if (collides)
             {
-                var location = method.Locations.FirstOrDefault();
-                check.Report(DiagnosticDescriptors.GeneratedNameCollision, location, AttributeName, method.Name, stubName, method.ContainingType.Name);
+                check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), AttributeName, method.Name, stubName, method.ContainingType.Name);
                 return;
             }
         }
@@ -202,9 +215,6 @@ internal static class TaskMethodValidator
 
     private static bool SameTypes(List<ITypeSymbol> left, List<ITypeSymbol> right) =>
         left.Count == right.Count && left.Zip(right, (a, b) => SymbolEqualityComparer.Default.Equals(a, b)).All(same => same);
-
-    private static bool CanBeStored(ITypeSymbol type) =>
-        !type.IsRefLikeType && type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer);
 
     private static string RefKindText(RefKind kind) => kind switch
     {

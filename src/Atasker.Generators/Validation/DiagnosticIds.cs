@@ -1,0 +1,20 @@
+namespace Atasker.Generators.Validation;
+
+/// <summary>The diagnostic ids, shared with the code fixes (which cannot reference the analyzers' Roslyn version).</summary>
+internal static class DiagnosticIds
+{
+    public const string MethodNotPartial = "ATSK0001";
+    public const string ContainingTypeNotPartial = "ATSK0002";
+    public const string NoImplementation = "ATSK0003";
+    public const string AsyncVoid = "ATSK0004";
+    public const string ByRefParameter = "ATSK0005";
+    public const string UnsupportedParameterType = "ATSK0006";
+    public const string GeneratedNameCollision = "ATSK0008";
+    public const string InvalidTaskDelay = "ATSK0009";
+    public const string UnsupportedReturnType = "ATSK0010";
+    public const string FileLocalContainingType = "ATSK0011";
+    public const string RefStructInstanceMethod = "ATSK0012";
+    public const string InvalidPriority = "ATSK0013";
+    public const string AsyncKindOnSyncBody = "ATSK0014";
+    public const string LoopOnSyncBody = "ATSK0015";
+}

@@ -1,0 +1,160 @@
+using Microsoft.CodeAnalysis;
+
+namespace Atasker.Analyzers.Tests;
+
+public sealed class DiagnosticTests
+{
+    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Atasker;\nnamespace Demo;\n";
+
+    /// <summary>Each mistake, marked where its diagnostic must be. Every case is the smallest code with the mistake.</summary>
+    public static TheoryData<string, string> Mistakes => new()
+    {
+        { "ATSK0001 method not partial", "public partial class C { [BackgroundTask] public int {|ATSK0001:Build|}(int id) => id; }" },
+        { "ATSK0002 type not partial", "public class {|ATSK0002:C|} { [BackgroundTask] public partial int Build(int id) => id; }" },
+        { "ATSK0002 enclosing type not partial", "public class {|ATSK0002:Outer|} { public partial class Inner { [BackgroundTask] public partial void Run() { } } }" },
+        { "ATSK0003 no body", "public partial class C { [BackgroundTask] public partial int {|ATSK0003:Build|}(int id); }" },
+        { "ATSK0004 async void", "public partial class C { [BackgroundTask] public async partial {|ATSK0004:void|} Run() { await Task.Yield(); } }" },
+        { "ATSK0004 async void, attribute on the definition", "public partial class C { [BackgroundTask] public partial {|ATSK0004:void|} Run(); public async partial void Run() { await Task.Yield(); } }" },
+        { "ATSK0005 ref parameter", "public partial class C { [BackgroundTask] public partial void Run({|ATSK0005:ref int count|}) { } }" },
+        { "ATSK0005 out parameter", "public partial class C { [BackgroundTask] public partial void Run(int a, {|ATSK0005:out int b|}) { b = a; } }" },
+        { "ATSK0005 in parameter", "public partial class C { [BackgroundTask] public partial void Run({|ATSK0005:in DateTime when|}) { } }" },
+        { "ATSK0006 span parameter", "public partial class C { [BackgroundTask] public partial void Run({|ATSK0006:Span<byte> data|}) { } }" },
+        { "ATSK0006 pointer parameter", "public unsafe partial class C { [BackgroundTask] public partial void Run({|ATSK0006:int* data|}) { } }" },
+        { "ATSK0008 launcher name taken", "public partial class C { [BackgroundTask] public partial int {|ATSK0008:Build|}(int id) => id; public void StartBuild(int id) { } }" },
+        { "ATSK0008 async suffix launcher taken", "public partial class C { [BackgroundTask] public partial int {|ATSK0008:FetchAsync|}() => 1; public int StartFetch; }" },
+        { "ATSK0008 options launcher taken", "public partial class C { [BackgroundTask] public partial int {|ATSK0008:Build|}(int id) => id; public void StartBuild(int id, TaskOptions? options) { } }" },
+        { "ATSK0009 negative delay", "public partial class C { [BackgroundTask({|ATSK0009:Delay = -1|})] public partial void Run() { } }" },
+        { "ATSK0009 NaN delay", "public partial class C { [BackgroundTask({|ATSK0009:Delay = double.NaN|})] public partial void Run() { } }" },
+        { "ATSK0010 ref return", "public partial class C { private int _x; [BackgroundTask] public partial {|ATSK0010:ref int|} Get() => ref _x; }" },
+        { "ATSK0010 span return", "public partial class C { [BackgroundTask] public partial {|ATSK0010:Span<int>|} Get() => default; }" },
+        { "ATSK0011 file-local type", "file partial class {|ATSK0011:C|} { [BackgroundTask] public partial void Run() { } }" },
+        { "ATSK0012 ref struct instance method", "public ref partial struct S { [BackgroundTask] public partial int {|ATSK0012:Length|}() => 1; }" },
+        { "ATSK0013 undefined priority", "public partial class C { [BackgroundTask({|ATSK0013:Priority = (TaskPriority)7|})] public partial void Run() { } }" },
+        { "ATSK0014 async kind on sync body", "public partial class C { [BackgroundTask({|ATSK0014:Kind = TaskKind.Async|})] public partial int Run() => 1; }" },
+        { "ATSK0015 loop on sync body", "public partial class C { [BackgroundTask({|ATSK0015:Loop = \"io\"|})] public partial int Run() => 1; }" },
+        { "two mistakes, two diagnostics", "public partial class C { [BackgroundTask({|ATSK0009:Delay = -2|})] public partial void Run({|ATSK0005:ref int a|}) { } }" },
+    };
+
+    /// <summary>Code one step away from each mistake: it must draw no ATSK diagnostic.</summary>
+    public static TheoryData<string, string> NearMisses => new()
+    {
+        { "ATSK0001 partial method beside a plain one", "public partial class C { [BackgroundTask] public partial int Build(int id) => id; public int Other() => 1; }" },
+        { "ATSK0002 every enclosing type partial", "public partial class Outer { public partial class Inner { [BackgroundTask] public partial void Run() { } } }" },
+        { "ATSK0003 definition carries the attribute, body elsewhere", "public partial class C { [BackgroundTask] public partial int Build(int id); public partial int Build(int id) => id; }" },
+        { "ATSK0004 sync void", "public partial class C { [BackgroundTask] public partial void Run() { } }" },
+        { "ATSK0005 value parameters and a trailing token", "public partial class C { [BackgroundTask] public partial void Run(int count, DateTime when, CancellationToken token) { } }" },
+        { "ATSK0006 array and memory parameters", "public partial class C { [BackgroundTask] public partial void Run(byte[] data, Memory<byte> more) { } }" },
+        { "ATSK0008 a StartX with other parameters", "public partial class C { [BackgroundTask] public partial int Build(int id) => id; public void StartBuild(string name) { } }" },
+        { "ATSK0009 zero and fractional delays", "public partial class C { [BackgroundTask(Delay = 0)] public partial void Run() { } [BackgroundTask(Delay = 0.25)] public partial void Later() { } }" },
+        { "ATSK0010 value return", "public partial class C { [BackgroundTask] public partial int[] Get() => []; }" },
+        { "ATSK0011 internal type", "internal partial class C { [BackgroundTask] public partial void Run() { } }" },
+        { "ATSK0012 static method of a ref struct", "public ref partial struct S { [BackgroundTask] public static partial int Length() => 1; }" },
+        { "ATSK0013 every defined priority", "public partial class C { [BackgroundTask(Priority = TaskPriority.Critical)] public partial void A() { } [BackgroundTask(Priority = TaskPriority.Low)] public partial void B() { } }" },
+        { "ATSK0014 thread kind on sync body", "public partial class C { [BackgroundTask(Kind = TaskKind.Thread)] public partial int Run() => 1; }" },
+        { "ATSK0015 no loop on sync body", "public partial class C { [BackgroundTask(Priority = TaskPriority.High)] public partial int Run() => 1; }" },
+        { "no attribute at all", "public class C { public int Build(ref int id) => id; public async void Run() { await Task.Yield(); } }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task A_mistake_is_reported_once_at_its_exact_place(string name, string code)
+    {
+        var markup = Markup.Parse(Usings + code);
+
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(markup.Source);
+
+        var actual = diagnostics.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(d => d.SourceSpan.Start).ToList();
+        var expected = markup.Expected.OrderBy(e => e.Span.Start).ToList();
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"{name}: expected [{string.Join(", ", expected.Select(e => $"{e.Id} '{markup.Source[e.Span.Start..e.Span.End]}'"))}], got [{string.Join(", ", diagnostics.Select(d => $"{d.Id} '{markup.Source[d.Location.SourceSpan.Start..d.Location.SourceSpan.End]}'"))}]");
+    }
+
+    [Theory]
+    [MemberData(nameof(NearMisses))]
+    public async Task A_near_miss_draws_no_diagnostic(string name, string code)
+    {
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Usings + code);
+
+        Assert.True(diagnostics.IsEmpty, $"{name}: {string.Join("; ", diagnostics)}");
+    }
+
+    [Fact]
+    public async Task The_generators_valid_uses_draw_no_diagnostic()
+    {
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Generators.Tests.TestSources.ValidUses);
+
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public async Task Messages_name_the_method_and_the_fix_and_link_to_a_docs_page()
+    {
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Usings + "public partial class C { [BackgroundTask(Delay = -1)] public int Build(ref int id) => id; }");
+
+        Assert.Equal(["ATSK0001", "ATSK0005", "ATSK0009"], diagnostics.Select(d => d.Id).Order());
+        Assert.All(diagnostics, diagnostic =>
+        {
+            Assert.Contains("'Build'", diagnostic.GetMessage(), StringComparison.Ordinal);
+            Assert.Equal($"https://github.com/atasker/atasker-dotnet/blob/main/docs/diagnostics/{diagnostic.Id}.md", diagnostic.Descriptor.HelpLinkUri);
+            Assert.Equal("Atasker.Usage", diagnostic.Descriptor.Category);
+        });
+        Assert.Contains("declare it 'partial'", diagnostics.Single(d => d.Id == "ATSK0001").GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_diagnostic_has_a_docs_page_with_a_bad_and_a_good_example_and_a_release_entry()
+    {
+        var root = RepositoryRoot();
+        var unshipped = File.ReadAllText(Path.Combine(root, "src", "Atasker.Analyzers", "AnalyzerReleases.Unshipped.md"))
+            + File.ReadAllText(Path.Combine(root, "src", "Atasker.Analyzers", "AnalyzerReleases.Shipped.md"));
+        var index = File.ReadAllText(Path.Combine(root, "docs", "diagnostics", "README.md"));
+
+        foreach (var descriptor in new BackgroundTaskAnalyzer().SupportedDiagnostics)
+        {
+            var page = Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md");
+            Assert.True(File.Exists(page), $"{descriptor.Id} has no docs page.");
+            var text = File.ReadAllText(page);
+            Assert.Contains("## Bad", text, StringComparison.Ordinal);
+            Assert.Contains("## Good", text, StringComparison.Ordinal);
+            Assert.Contains(descriptor.Id, unshipped, StringComparison.Ordinal);
+            Assert.Contains($"[{descriptor.Id}]({descriptor.Id}.md)", index, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Docs_examples_draw_their_diagnostic_in_bad_and_none_in_good()
+    {
+        var root = RepositoryRoot();
+        foreach (var descriptor in new BackgroundTaskAnalyzer().SupportedDiagnostics)
+        {
+            var text = File.ReadAllText(Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md"));
+            var bad = CodeBlockAfter(text, "## Bad");
+            var good = CodeBlockAfter(text, "## Good");
+
+            var badIds = AnalyzerHarness.DiagnosticsAsync(bad).GetAwaiter().GetResult().Select(d => d.Id);
+            var goodIds = AnalyzerHarness.DiagnosticsAsync(good).GetAwaiter().GetResult().Select(d => d.Id);
+            Assert.True(badIds.Contains(descriptor.Id), $"The bad example of {descriptor.Id} does not draw it.");
+            Assert.True(!goodIds.Any(), $"The good example of {descriptor.Id} draws {string.Join(", ", goodIds)}.");
+        }
+    }
+
+    private static string CodeBlockAfter(string text, string heading)
+    {
+        int start = text.IndexOf("```csharp", text.IndexOf(heading, StringComparison.Ordinal), StringComparison.Ordinal) + "```csharp".Length;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Atasker.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Cannot find the repository root (Atasker.sln).");
+    }
+}
