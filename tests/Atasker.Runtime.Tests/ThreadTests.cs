@@ -80,6 +80,37 @@ public sealed class ThreadTests
     }
 
     [Fact]
+    public void A_burst_of_short_tasks_in_an_unlimited_pool_does_not_create_a_thread_per_task()
+    {
+        var supervisor = Supervisors.Create(0);
+        int ran = 0;
+
+        var handles = Enumerable.Range(0, 20_000).Select(_ => supervisor.Submit(() => Interlocked.Increment(ref ran))).ToList();
+        TaskHandle.WaitCompleted(handles, Probe.Patience);
+
+        Assert.Equal(20_000, ran);
+        Assert.InRange(supervisor.ThreadCount, 1, 16);
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void A_critical_task_gets_a_thread_even_when_every_thread_is_blocked()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(Environment.ProcessorCount * 2);
+        var blockers = Enumerable.Range(0, Environment.ProcessorCount * 2).Select(i => supervisor.Submit(probe.Blocking($"b{i}"))).ToList();
+        probe.WaitForStarts(blockers.Count);
+        int threadsBefore = supervisor.ThreadCount;
+
+        var critical = supervisor.Submit(() => Environment.CurrentManagedThreadId, new TaskOptions { Priority = TaskPriority.Critical });
+
+        critical.Wait(Probe.Patience);
+        Assert.True(supervisor.ThreadCount > threadsBefore);
+        probe.Open();
+        supervisor.Stop();
+    }
+
+    [Fact]
     public void Threads_are_reused_rather_than_created_per_task()
     {
         var supervisor = Supervisors.Create(2);

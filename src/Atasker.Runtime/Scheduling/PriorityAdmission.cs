@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 
 namespace Atasker;
@@ -23,7 +22,7 @@ internal sealed class PriorityAdmission : IDisposable
 {
     private const int WaitingPriorities = 3; // Low, Normal, High; Critical never waits.
 
-    private readonly object _gate = new();
+    private SpinGate _gate;
     private readonly WaitQueue[] _waiting = [new(), new(), new()];
     private readonly IExecutor _executor;
     private readonly IQueueWaitObserver _observer;
@@ -34,6 +33,8 @@ internal sealed class PriorityAdmission : IDisposable
     private int _queued;
     private Timer? _watchdog;
     private long _watchdogDue; // timestamp the watchdog fires at; 0 when not armed
+    private long _warningTicks = long.MaxValue; // queue-wait thresholds in timestamp units; MaxValue = off
+    private long _criticalTicks = long.MaxValue;
     private bool _disposed;
 
     public PriorityAdmission(string name, PoolLimits limits, IExecutor executor, IQueueWaitObserver observer)
@@ -51,25 +52,36 @@ internal sealed class PriorityAdmission : IDisposable
     {
         get
         {
-            lock (_gate)
+            _gate.Enter();
+            try
             {
                 return _limits;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
 
     public PoolInfo GetInfo()
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             return new PoolInfo(_limits, _active, _queued);
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     /// <summary>Admits <paramref name="item"/> now (handing it to the executor) or queues it by priority.</summary>
     public void Enqueue(TaskHandle item)
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             // Canceled on its way here (between the delay ending, or submission, and now): Cancel already ended it.
             if (item.State == TaskState.Canceled)
@@ -79,13 +91,12 @@ internal sealed class PriorityAdmission : IDisposable
 
             if (!CanAdmit(item.Priority))
             {
-                item.EnqueuedTicks = Stopwatch.GetTimestamp();
                 item.Admission = AdmissionStatus.Waiting;
                 _waiting[(int)item.Priority].Enqueue(item);
                 _queued++;
                 if (_watchdogDue == 0)
                 {
-                    ArmWatchdog(SaturatingAdd(item.EnqueuedTicks, Math.Min(_observer.WarningTicks, _observer.CriticalTicks)));
+                    ArmWatchdog(SaturatingAdd(item.EnqueuedTicks, Math.Min(_warningTicks, _criticalTicks)));
                 }
 
                 return;
@@ -93,6 +104,10 @@ internal sealed class PriorityAdmission : IDisposable
 
             _active++;
             item.Admission = AdmissionStatus.Admitted;
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         _executor.Dispatch(item);
@@ -102,14 +117,21 @@ internal sealed class PriorityAdmission : IDisposable
     /// Gives back one slot and admits whatever now fits. With <paramref name="takeNext"/> the first admitted task is
     /// returned for the caller to run itself instead of being dispatched.
     /// </summary>
-    public TaskHandle? Release(bool takeNext)
+    /// <param name="takeNext">Whether the caller runs the first admitted task itself.</param>
+    /// <param name="now">The current timestamp (the caller has just read it).</param>
+    public TaskHandle? Release(bool takeNext, long now)
     {
         TaskHandle? admitted;
         List<QueueWaitReport>? reports = null;
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             _active--;
-            admitted = AdmitWaiting(ref reports);
+            admitted = AdmitWaiting(now, ref reports);
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         Report(reports);
@@ -122,7 +144,8 @@ internal sealed class PriorityAdmission : IDisposable
     /// </summary>
     public bool Withdraw(TaskHandle item)
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             switch (item.Admission)
             {
@@ -137,6 +160,10 @@ internal sealed class PriorityAdmission : IDisposable
                     return true;
             }
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>Changes the limits; whatever now fits starts at once. Running tasks are never preempted.</summary>
@@ -144,37 +171,55 @@ internal sealed class PriorityAdmission : IDisposable
     {
         TaskHandle? admitted;
         List<QueueWaitReport>? reports = null;
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             _limits = limits;
-            admitted = AdmitWaiting(ref reports);
+            admitted = AdmitWaiting(Clock.Now, ref reports);
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         Report(reports);
         Dispatch(admitted, takeNext: false);
     }
 
-    /// <summary>The queue-wait thresholds changed: look at the waiting tasks again now.</summary>
-    public void RescanQueueWaits()
+    /// <summary>Sets the queue-wait thresholds (timestamp units, <see cref="long.MaxValue"/> for off) and looks at
+    /// the waiting tasks again now.</summary>
+    public void SetQueueWaitThresholds(long warning, long critical)
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
+            _warningTicks = warning;
+            _criticalTicks = critical;
             if (_queued > 0)
             {
                 _watchdogDue = 0;
-                ArmWatchdog(Stopwatch.GetTimestamp());
+                ArmWatchdog(Clock.Now);
             }
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     /// <summary>Stops the queue-wait watchdog (the supervisor is being disposed).</summary>
     public void Dispose()
     {
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             _watchdog?.Dispose();
             _watchdog = null;
             _disposed = true;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
@@ -202,11 +247,10 @@ internal sealed class PriorityAdmission : IDisposable
     }
 
     /// <summary>Admits waiting tasks while they fit, most important first; returns them chained through QueueNext.</summary>
-    private TaskHandle? AdmitWaiting(ref List<QueueWaitReport>? reports)
+    private TaskHandle? AdmitWaiting(long now, ref List<QueueWaitReport>? reports)
     {
         TaskHandle? first = null;
         TaskHandle? last = null;
-        long now = 0;
         for (int priority = WaitingPriorities - 1; priority >= 0; priority--)
         {
             var queue = _waiting[priority];
@@ -218,13 +262,12 @@ internal sealed class PriorityAdmission : IDisposable
                 item.Admission = AdmissionStatus.Admitted;
 
                 // Report a wait past a threshold that the watchdog has not caught yet (it runs on a timer).
-                now = now == 0 ? Stopwatch.GetTimestamp() : now;
-                if (now - item.EnqueuedTicks >= _observer.WarningTicks)
+                if (now - item.EnqueuedTicks >= _warningTicks)
                 {
                     QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Warning, now);
                 }
 
-                if (now - item.EnqueuedTicks >= _observer.CriticalTicks)
+                if (now - item.EnqueuedTicks >= _criticalTicks)
                 {
                     QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Critical, now);
                 }
@@ -283,25 +326,31 @@ internal sealed class PriorityAdmission : IDisposable
 
         _watchdogDue = due;
         _watchdog ??= new Timer(static state => ((PriorityAdmission)state!).OnWatchdog(), this, Timeout.Infinite, Timeout.Infinite);
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Math.Max(due, Stopwatch.GetTimestamp()));
+        long now = Clock.Now;
+        var wait = System.Diagnostics.Stopwatch.GetElapsedTime(now, Math.Max(due, now));
         _watchdog.Change((long)Math.Ceiling(wait.TotalMilliseconds) + 1, Timeout.Infinite);
     }
 
     private void OnWatchdog()
     {
         List<QueueWaitReport>? reports = null;
-        lock (_gate)
+        _gate.Enter();
+        try
         {
             _watchdogDue = 0;
-            long now = Stopwatch.GetTimestamp();
+            long now = Clock.Now;
             long next = long.MaxValue;
             foreach (var queue in _waiting)
             {
-                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Warning, now, _observer.WarningTicks, ref reports));
-                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Critical, now, _observer.CriticalTicks, ref reports));
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Warning, now, _warningTicks, ref reports));
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Critical, now, _criticalTicks, ref reports));
             }
 
             ArmWatchdog(next);
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         Report(reports);

@@ -1,50 +1,96 @@
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Atasker;
 
 /// <summary>
-/// The unfinished tasks of a supervisor by id, for <see cref="TaskSupervisor.GetTask"/> and for cancelling everything
-/// on stop. Striped by id so submitters on many threads rarely meet on one lock; plain dictionaries reuse their entries,
-/// so a steady stream of tasks allocates nothing here.
+/// The unfinished tasks of a supervisor: for <see cref="TaskSupervisor.GetTask"/>, for cancelling everything on stop,
+/// and for knowing when a stop has drained. Striped by id so submitters and finishing threads rarely meet on one lock;
+/// each stripe is a list linked through the tasks themselves, so adding and removing is O(1) with no hashing and no
+/// allocation. Finding a task by id walks one stripe: fine for a diagnostic lookup.
 /// </summary>
+/// <remarks>
+/// A stop <see cref="Close"/>s the registry: from then on <see cref="TryAdd"/> refuses. Close publishes the flag, then
+/// looks at every stripe under its lock, while TryAdd reads the flag under the stripe's lock: so a task is either
+/// refused or seen by Close. The removal that empties the last stripe of a closed registry completes the drain signal.
+/// </remarks>
 internal sealed class TaskRegistry
 {
     private const int StripeCount = 32; // a power of two: the stripe is the id's low bits
 
-    private readonly Dictionary<long, TaskHandle>[] _stripes = new Dictionary<long, TaskHandle>[StripeCount];
+    private readonly Stripe[] _stripes = new Stripe[StripeCount];
+    private volatile TaskCompletionSource? _drained; // non-null while closed
 
     public TaskRegistry()
     {
         for (int i = 0; i < StripeCount; i++)
         {
-            _stripes[i] = new Dictionary<long, TaskHandle>();
+            _stripes[i] = new Stripe();
         }
     }
 
-    public void Add(TaskHandle task)
+    /// <summary>Registers a task, unless the registry is closed.</summary>
+    public bool TryAdd(TaskHandle task)
     {
         var stripe = StripeOf(task.Id);
-        lock (stripe)
+        stripe.Gate.Enter();
+        try
         {
-            stripe.Add(task.Id, task);
+            if (_drained is not null)
+            {
+                return false;
+            }
+
+            stripe.Add(task);
+            return true;
+        }
+        finally
+        {
+            stripe.Gate.Exit();
         }
     }
 
     public void Remove(TaskHandle task)
     {
         var stripe = StripeOf(task.Id);
-        lock (stripe)
+        bool emptied;
+        stripe.Gate.Enter();
+        try
         {
-            stripe.Remove(task.Id);
+            stripe.Remove(task);
+            emptied = stripe.Count == 0;
+        }
+        finally
+        {
+            stripe.Gate.Exit();
+        }
+
+        if (emptied && _drained is { } drained && IsEmpty())
+        {
+            drained.TrySetResult();
         }
     }
 
     public TaskHandle? Find(long id)
     {
         var stripe = StripeOf(id);
-        lock (stripe)
+        stripe.Gate.Enter();
+        try
         {
-            return stripe.TryGetValue(id, out var task) ? task : null;
+            for (var task = stripe.Head; task is not null; task = task.RegistryNext)
+            {
+                if (task.Id == id)
+                {
+                    return task;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            stripe.Gate.Exit();
         }
     }
 
@@ -53,14 +99,103 @@ internal sealed class TaskRegistry
         var all = new List<TaskHandle>();
         foreach (var stripe in _stripes)
         {
-            lock (stripe)
+            stripe.Gate.Enter();
+            try
             {
-                all.AddRange(stripe.Values);
+                for (var task = stripe.Head; task is not null; task = task.RegistryNext)
+                {
+                    all.Add(task);
+                }
+            }
+            finally
+            {
+                stripe.Gate.Exit();
             }
         }
 
         return all;
     }
 
-    private Dictionary<long, TaskHandle> StripeOf(long id) => _stripes[(int)(id & (StripeCount - 1))];
+    /// <summary>Refuses new tasks from now on; the returned task completes once every registered task has ended.</summary>
+    public Task Close()
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _drained = drained;
+        Interlocked.MemoryBarrier();
+        if (IsEmpty())
+        {
+            drained.TrySetResult();
+        }
+
+        return drained.Task;
+    }
+
+    /// <summary>Accepts tasks again.</summary>
+    public void Open() => _drained = null;
+
+    private bool IsEmpty()
+    {
+        foreach (var stripe in _stripes)
+        {
+            stripe.Gate.Enter();
+            int count = stripe.Count;
+            stripe.Gate.Exit();
+            if (count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Stripe StripeOf(long id) => _stripes[(int)(id & (StripeCount - 1))];
+
+    /// <summary>One stripe: a doubly linked list through <see cref="TaskHandle.RegistryNext"/> and
+    /// <see cref="TaskHandle.RegistryPrevious"/>, guarded by <see cref="Gate"/>.</summary>
+    private sealed class Stripe
+    {
+        public SpinGate Gate;
+        public TaskHandle? Head;
+        public int Count;
+
+        public void Add(TaskHandle task)
+        {
+            task.RegistryPrevious = null;
+            task.RegistryNext = Head;
+            if (Head is not null)
+            {
+                Head.RegistryPrevious = task;
+            }
+
+            Head = task;
+            Count++;
+        }
+
+        public void Remove(TaskHandle task)
+        {
+            if (task.RegistryPrevious is null)
+            {
+                if (Head != task)
+                {
+                    return; // not here (already removed)
+                }
+
+                Head = task.RegistryNext;
+            }
+            else
+            {
+                task.RegistryPrevious.RegistryNext = task.RegistryNext;
+            }
+
+            if (task.RegistryNext is not null)
+            {
+                task.RegistryNext.RegistryPrevious = task.RegistryPrevious;
+            }
+
+            task.RegistryNext = null;
+            task.RegistryPrevious = null;
+            Count--;
+        }
+    }
 }

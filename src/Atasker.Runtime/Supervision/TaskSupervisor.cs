@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -34,21 +33,16 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private readonly object _lifecycleGate = new();
 
     // The lifecycle: NotStarted -> Running -> Stopping -> Stopped -> Running (Start) ... Written under
-    // _lifecycleGate, read without it. _live counts accepted tasks that have not ended, plus submissions in progress:
-    // a submission increments it before it reads the phase and a stop publishes Stopping before it reads the count,
-    // so either the submission sees the stop (and backs out) or the stop waits for the task.
+    // _lifecycleGate, read without it. A stop also closes the registry, which refuses a submission that raced past
+    // the phase check, and tells when every accepted task has ended.
     private int _phase;
-    private int _live;
     private bool _disposed;
-    private TaskCompletionSource _drained = NewSignal();
     private TaskCompletionSource _stopped = NewSignal();
 
     private PoolLimits _asyncLimits;
     private PoolLimits _processLimits = new(Environment.ProcessorCount);
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
-    private long _warningTicks;
-    private long _criticalTicks;
 
     /// <summary>Creates a supervisor. It starts by itself on its first submission.</summary>
     /// <param name="id">A name for diagnostics; a unique one is made up when null.</param>
@@ -61,14 +55,13 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         Id = id ?? $"supervisor-{Interlocked.Increment(ref s_lastSupervisorNumber)}";
-        _warningTicks = ToTimestampTicks(_timeoutWarning);
-        _criticalTicks = ToTimestampTicks(_timeoutCritical);
         _threadExecutor = new ThreadExecutor(this);
         _threadPool = new PriorityAdmission(
             "thread",
             new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
             _threadExecutor,
             this);
+        ApplyQueueWaitThresholds();
     }
 
     /// <summary>The process-wide supervisor the generated stubs use by default (id "default").</summary>
@@ -88,7 +81,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public TimeSpan TimeoutWarning
     {
         get => _timeoutWarning;
-        set => SetThreshold(ref _timeoutWarning, ref _warningTicks, value, nameof(TimeoutWarning));
+        set => SetThreshold(ref _timeoutWarning, value, nameof(TimeoutWarning));
     }
 
     /// <summary>
@@ -99,7 +92,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public TimeSpan TimeoutCritical
     {
         get => _timeoutCritical;
-        set => SetThreshold(ref _timeoutCritical, ref _criticalTicks, value, nameof(TimeoutCritical));
+        set => SetThreshold(ref _timeoutCritical, value, nameof(TimeoutCritical));
     }
 
     /// <summary>
@@ -108,10 +101,6 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// An exception thrown by a handler is ignored.
     /// </summary>
     public event EventHandler<QueueWaitEventArgs>? QueueWaitExceeded;
-
-    long IQueueWaitObserver.WarningTicks => Volatile.Read(ref _warningTicks);
-
-    long IQueueWaitObserver.CriticalTicks => Volatile.Read(ref _criticalTicks);
 
     /// <summary>How long an idle supervisor thread lives (tests shorten it).</summary>
     internal TimeSpan ThreadIdleTimeout
@@ -176,6 +165,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                         $"Task supervisor '{Id}' is still stopping; call Start() once Stop has finished (await StopAsync()).");
                 case Stopped:
                     _stopped = NewSignal();
+                    _registry.Open();
                     _threadExecutor.Restart();
                     break;
             }
@@ -358,10 +348,14 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             throw new ArgumentOutOfRangeException(nameof(options), delay, $"Task '{name}': the delay must be between 0 and {MaxDelay}.");
         }
 
-        EnterSubmission(name);
         bool delayed = delay > TimeSpan.Zero;
         task.Initialize(this, _threadPool, Interlocked.Increment(ref s_lastTaskId), name, priority, TaskKind.Thread, method.ObservesCancellation, delayed);
-        _registry.Add(task);
+        int phase = Volatile.Read(ref _phase);
+        if (!(phase == Running || (phase == NotStarted && TryStartOnFirstSubmission())) || !_registry.TryAdd(task))
+        {
+            throw new InvalidOperationException(
+                $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; task '{name}' was not submitted. Call Start() to use it again.");
+        }
 
         var cancellation = options?.CancellationToken ?? default;
         if (cancellation.CanBeCanceled)
@@ -380,17 +374,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     }
 
     /// <summary>Forgets a task that has ended; the last one to end during a stop lets the stop finish.</summary>
-    internal void OnTaskFinished(TaskHandle task)
-    {
-        _registry.Remove(task);
-        LeaveLive();
-    }
+    internal void OnTaskFinished(TaskHandle task) => _registry.Remove(task);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static long ToTimestampTicks(TimeSpan value) => value == Timeout.InfiniteTimeSpan
-        ? long.MaxValue
-        : (long)Math.Min(long.MaxValue / 2.0, value.TotalSeconds * Stopwatch.Frequency);
 
     private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation)
     {
@@ -411,20 +397,6 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         return task;
     }
 
-    private void EnterSubmission(string taskName)
-    {
-        Interlocked.Increment(ref _live);
-        int phase = Volatile.Read(ref _phase);
-        if (phase == Running || (phase == NotStarted && TryStartOnFirstSubmission()))
-        {
-            return;
-        }
-
-        LeaveLive();
-        throw new InvalidOperationException(
-            $"Task supervisor '{Id}' is {(phase == Stopping ? "stopping" : "stopped")}; task '{taskName}' was not submitted. Call Start() to use it again.");
-    }
-
     private bool TryStartOnFirstSubmission()
     {
         lock (_lifecycleGate)
@@ -438,18 +410,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
     }
 
-    private void LeaveLive()
-    {
-        if (Interlocked.Decrement(ref _live) == 0 && Volatile.Read(ref _phase) == Stopping)
-        {
-            Volatile.Read(ref _drained).TrySetResult();
-        }
-    }
-
     private Task BeginStop(bool cancelTasks)
     {
         Task stopped;
-        bool first = false;
+        Task? drained = null;
         lock (_lifecycleGate)
         {
             switch (_phase)
@@ -460,9 +424,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                     _stopped.TrySetResult();
                     return _stopped.Task;
                 case Running:
-                    _drained = NewSignal();
                     Volatile.Write(ref _phase, Stopping);
-                    first = true;
+                    drained = _registry.Close();
                     break;
             }
 
@@ -474,16 +437,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             CancelAll();
         }
 
-        if (first)
+        if (drained is not null)
         {
-            // Pairs with EnterSubmission: the phase is published (a full fence follows), then the count is read.
-            Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _live) == 0)
-            {
-                _drained.TrySetResult();
-            }
-
-            _ = FinishStopAsync(_drained.Task);
+            _ = FinishStopAsync(drained);
         }
 
         return stopped;
@@ -557,7 +513,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         return new PoolLimits(poolSize, reserveNormal, reserveHigh);
     }
 
-    private void SetThreshold(ref TimeSpan field, ref long ticks, TimeSpan value, string name)
+    private void SetThreshold(ref TimeSpan field, TimeSpan value, string name)
     {
         if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
         {
@@ -565,7 +521,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         field = value;
-        Volatile.Write(ref ticks, ToTimestampTicks(value));
-        _threadPool.RescanQueueWaits();
+        ApplyQueueWaitThresholds();
     }
+
+    private void ApplyQueueWaitThresholds() =>
+        _threadPool.SetQueueWaitThresholds(Clock.ToTimestampUnits(_timeoutWarning), Clock.ToTimestampUnits(_timeoutCritical));
 }

@@ -19,14 +19,16 @@ namespace Atasker;
 [DebuggerDisplay("{ToString(),nq}")]
 public class TaskHandle
 {
-    private static readonly object s_finishedMarker = new();
-
     // ---- Admission bookkeeping: read and written only under the lock of the pool the task belongs to. ----
     internal TaskHandle? QueueNext;
     internal TaskHandle? QueuePrev;
     internal AdmissionStatus Admission;
     internal QueueWaitReports WaitReports;
     internal long EnqueuedTicks;
+
+    // ---- Registry links: read and written only under the lock of the supervisor's registry stripe. ----
+    internal TaskHandle? RegistryNext;
+    internal TaskHandle? RegistryPrevious;
 
     // ---- Set once by Initialize, before the handle is published. ----
     private TaskSupervisor _supervisor = null!;
@@ -49,8 +51,10 @@ public class TaskHandle
     private long _completedTicks;
     private Exception? _exception;
 
-    // null (nobody asked for Completion yet), a TaskCompletionSource, or s_finishedMarker (finished before anybody
-    // asked). See Completion and SignalCompletion for the handshake.
+    // null until somebody asks for Completion, then the TaskCompletionSource behind it. The handshake: Finish
+    // publishes the final state with a full fence and then reads this field; GetCompletionSourceTask publishes the
+    // source with a compare-and-swap (a full fence) and then reads the state. So at least one of them sees the other
+    // and completes the source (completing twice is harmless).
     private object? _completion;
 
     // The token source is created only when a body that observes cancellation starts. _cancelRequested is set first
@@ -86,7 +90,7 @@ public class TaskHandle
     public bool IsFinished => IsFinal(Volatile.Read(ref _state));
 
     /// <summary>When the task was submitted.</summary>
-    public DateTimeOffset QueuedAt => new(_queuedTicks, TimeSpan.Zero);
+    public DateTimeOffset QueuedAt => Clock.ToUtc(_queuedTicks);
 
     /// <summary>When its body began, or null if it has not (yet).</summary>
     public DateTimeOffset? StartedAt => ToTime(Volatile.Read(ref _startedTicks));
@@ -216,7 +220,8 @@ public class TaskHandle
         _priority = priority;
         _kind = kind;
         _observesCancellation = observesCancellation;
-        _queuedTicks = DateTime.UtcNow.Ticks;
+        _queuedTicks = Clock.Now;
+        EnqueuedTicks = _queuedTicks;
         _state = delayed ? (int)TaskState.Delayed : (int)TaskState.Queued;
     }
 
@@ -257,18 +262,20 @@ public class TaskHandle
     /// Runs the body on the calling thread (an executor's), finishes the handle, and returns the next task the pool
     /// admitted into the freed slot, for the caller to run at once (a hand-off without waking another thread).
     /// </summary>
-    internal TaskHandle? Execute()
+    /// <param name="now">On entry, the time to record as the start (the caller just read it, or the previous task of a
+    /// hand-off just ended); on return, when this task ended, for the next one.</param>
+    internal TaskHandle? Execute(ref long now)
     {
         if (Interlocked.CompareExchange(ref _state, (int)TaskState.Started, (int)TaskState.Queued) != (int)TaskState.Queued)
         {
             // Canceled between admission and start: it never ran. Give the slot back before the handle ends, so
             // whoever sees it end also sees the pool without it.
-            var nextAfterCancel = _pool.Release(takeNext: true);
-            FinishCanceledBeforeStart();
+            var nextAfterCancel = _pool.Release(takeNext: true, now);
+            Finish(TaskState.Canceled, now);
             return nextAfterCancel;
         }
 
-        Volatile.Write(ref _startedTicks, DateTime.UtcNow.Ticks);
+        Volatile.Write(ref _startedTicks, now);
         TaskState outcome;
         try
         {
@@ -287,8 +294,9 @@ public class TaskHandle
             outcome = TaskState.Faulted;
         }
 
-        var next = _pool.Release(takeNext: true);
-        Finish(outcome);
+        now = Clock.Now;
+        var next = _pool.Release(takeNext: true, now);
+        Finish(outcome, now);
         return next;
     }
 
@@ -355,6 +363,7 @@ public class TaskHandle
     {
         if (Interlocked.CompareExchange(ref _state, (int)TaskState.Queued, (int)TaskState.Delayed) == (int)TaskState.Delayed)
         {
+            EnqueuedTicks = Clock.Now;
             _pool.Enqueue(this);
         }
     }
@@ -379,12 +388,12 @@ public class TaskHandle
         return source.Token;
     }
 
-    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled);
+    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, Clock.Now);
 
     /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
-    private void Finish(TaskState outcome)
+    private void Finish(TaskState outcome, long now)
     {
-        _completedTicks = DateTime.UtcNow.Ticks;
+        _completedTicks = now;
 
         // A full fence: the read of _extras below cannot move before the final state is visible, so extras created
         // concurrently (by StartDelay or LinkCancellation) either are seen here or see the final state themselves.
@@ -392,35 +401,26 @@ public class TaskHandle
         Volatile.Read(ref _extras)?.Release();
         _supervisor.OnTaskFinished(this);
 
-        var existing = Interlocked.CompareExchange(ref _completion, s_finishedMarker, null);
-        if (existing is not null)
+        if (Volatile.Read(ref _completion) is { } source)
         {
-            CompleteSource(existing);
+            CompleteSource(source);
         }
     }
 
     private Task GetCompletionSourceTask()
     {
-        while (true)
+        var source = Volatile.Read(ref _completion);
+        if (source is null)
         {
-            var current = Volatile.Read(ref _completion);
-            if (current is not null && current != s_finishedMarker)
+            var created = CreateCompletionSource();
+            source = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            if (IsFinished)
             {
-                return GetSourceTask(current);
-            }
-
-            var source = CreateCompletionSource();
-            if (Interlocked.CompareExchange(ref _completion, source, current) == current)
-            {
-                // Replacing the marker means the task had already finished: nobody else will complete the source.
-                if (current == s_finishedMarker)
-                {
-                    CompleteSource(source);
-                }
-
-                return GetSourceTask(source);
+                CompleteSource(source);
             }
         }
+
+        return GetSourceTask(source);
     }
 
     private TaskExtras Extras
@@ -441,7 +441,7 @@ public class TaskHandle
     private static bool IsFinal(int state) =>
         state is (int)TaskState.Completed or (int)TaskState.Faulted or (int)TaskState.Canceled;
 
-    private static DateTimeOffset? ToTime(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+    private static DateTimeOffset? ToTime(long timestamp) => timestamp == 0 ? null : Clock.ToUtc(timestamp);
 
     private static TimeSpan ValidateTimeout(TimeSpan? timeout)
     {

@@ -1,0 +1,55 @@
+using Atasker.Benchmarks;
+using Atasker.Benchmarks.Comparisons;
+using Atasker.Benchmarks.Quick;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// dotnet run -c Release --project bench/Atasker.Benchmarks -- --quick [--rounds N] [--scale F]
+//   interleaved rounds of every comparison in one process: medians, ratios to baselines, targets.
+// dotnet run -c Release --project bench/Atasker.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter *]
+//   the BenchmarkDotNet suites (in process, MemoryDiagnoser).
+if (args.Contains("--quick"))
+{
+    var options = QuickOptions.Parse(args);
+    var report = new Report();
+    Console.WriteLine($"Atasker quick benchmarks: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Rounds} rounds after {options.WarmupRounds} warm-up rounds");
+    var comparisons = new (string Name, Action<Report, QuickOptions> Run)[]
+    {
+        ("noop", NoopTasks.Run),
+        ("one-slot", OneSlotHandoff.Run),
+        ("critical", CriticalLatency.Run),
+        ("contention", PriorityContention.Run),
+        ("stub", StubVersusDelegate.Run),
+    };
+    var selected = comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
+    Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));
+    foreach (var (_, run) in selected)
+    {
+        run(report, options);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("5, 6, 7 (async loops and TaskPoolExecutor, queue workers, process tasks): not measured, those features are not built yet.");
+    Console.WriteLine();
+    Console.WriteLine("Targets:");
+    foreach (var verdict in report.Verdicts)
+    {
+        Console.WriteLine($"  {verdict}");
+    }
+
+    if (args.Contains("--markdown"))
+    {
+        Console.WriteLine();
+        Console.WriteLine("| comparison / contender | median | allocated | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.Write(report.Markdown);
+    }
+
+    return;
+}
+
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
+BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args, config);

@@ -1,0 +1,32 @@
+using System.Threading;
+
+namespace Atasker;
+
+/// <summary>
+/// A lock for critical sections of a few dozen instructions that never block inside: one compare-and-swap to enter,
+/// one write to leave, no thread lookup. Contended callers spin briefly, then yield. Not reentrant.
+/// </summary>
+internal struct SpinGate
+{
+    private int _held;
+
+    public void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _held, 1, 0) != 0)
+        {
+            EnterContended();
+        }
+    }
+
+    public void Exit() => Volatile.Write(ref _held, 0);
+
+    private void EnterContended()
+    {
+        var spinner = default(SpinWait);
+        do
+        {
+            spinner.SpinOnce();
+        }
+        while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
+    }
+}
