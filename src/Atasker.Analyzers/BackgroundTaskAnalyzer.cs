@@ -26,7 +26,11 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.RefStructInstanceMethod,
         DiagnosticDescriptors.InvalidPriority,
         DiagnosticDescriptors.AsyncKindOnSyncBody,
-        DiagnosticDescriptors.LoopOnSyncBody);
+        DiagnosticDescriptors.LoopOnSyncBody,
+        DiagnosticDescriptors.ProcessInstanceMethod,
+        DiagnosticDescriptors.ProcessGenericMethod,
+        DiagnosticDescriptors.ProcessUnsupportedType,
+        DiagnosticDescriptors.ProcessUnreachableType);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -8,4 +8,10 @@ internal static class TrackingNames
 
     /// <summary>The valid task methods, the input of the emitter.</summary>
     public const string ValidTaskMethods = nameof(ValidTaskMethods);
+
+    /// <summary>The dispatcher cases of the process tasks.</summary>
+    public const string ProcessDispatchEntries = nameof(ProcessDispatchEntries);
+
+    /// <summary>What the dispatcher and worker entry need from the compilation (name, kind, referenced dispatchers).</summary>
+    public const string Assembly = nameof(Assembly);
 }

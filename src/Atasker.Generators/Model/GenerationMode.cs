@@ -13,6 +13,10 @@ internal enum GenerationMode
     /// </summary>
     ThrowingLaunchers,
 
+    /// <summary>A valid <c>Kind = Process</c> method: the declaration, launchers that encode the arguments, and the
+    /// invoker the worker's dispatcher calls.</summary>
+    ProcessLaunchers,
+
     /// <summary>Only the declaration: the launchers would clash with a member (ATSK0008), or the body's kind has no
     /// launcher in this version.</summary>
     DeclarationOnly,

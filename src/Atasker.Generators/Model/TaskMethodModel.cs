@@ -27,6 +27,7 @@ namespace Atasker.Generators.Model;
 /// <param name="TakesCancellationToken">Whether the last parameter is the task's cancellation token.</param>
 /// <param name="Priority">The attribute's priority, as the enum's number.</param>
 /// <param name="Delay">The attribute's delay in seconds.</param>
+/// <param name="Process">For <see cref="GenerationMode.ProcessLaunchers"/>, how values cross the process boundary.</param>
 internal sealed record TaskMethodModel(
     string HintName,
     GenerationMode Mode,
@@ -47,4 +48,5 @@ internal sealed record TaskMethodModel(
     EquatableArray<ParameterModel> Parameters,
     bool TakesCancellationToken,
     int Priority,
-    double Delay);
+    double Delay,
+    ProcessMethodModel? Process = null);

@@ -14,7 +14,7 @@ public sealed partial class TaskGenerator
     {
         private const string Launcher = "global::Atasker.TaskLauncher.Start";
 
-        private static readonly string GeneratedCode =
+        internal static readonly string GeneratedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Atasker.Generators\", \"{Version}\")]";
 
         private static string Version => typeof(Emitter).Assembly
@@ -49,7 +49,16 @@ public sealed partial class TaskGenerator
 
                 WriteShortStub(writer, model);
                 writer.Line();
-                WriteStub(writer, model);
+                if (model.Process is { } process)
+                {
+                    WriteProcessStub(writer, model, process);
+                    writer.Line();
+                    WriteProcessInvoker(writer, model, process);
+                }
+                else
+                {
+                    WriteStub(writer, model);
+                }
             }
 
             foreach (var _ in model.ContainingTypes)
@@ -150,6 +159,76 @@ public sealed partial class TaskGenerator
             writer.Line("}");
         }
 
+        /// <summary><c>StartX(params..., TaskOptions? options)</c> of a process task: encodes the arguments now (the call's
+        /// values, not later ones) and hands them to the launcher with the result's decoder.</summary>
+        private static void WriteProcessStub(IndentedWriter writer, TaskMethodModel model, ProcessMethodModel process)
+        {
+            var parameters = StubParameters(model);
+            WriteDocumentation(writer, model, parameters, withOptions: true);
+            writer.Line(GeneratedCode);
+            string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
+            writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}({declared})");
+            writer.Line("{").Indent();
+            writer.Line("var __arguments = new global::Atasker.ProcessWriter();");
+            foreach (string write in process.ArgumentWrites)
+            {
+                writer.Line(write);
+            }
+
+            string typeArguments = model.ResultType is null ? "" : $"<{model.ResultType}>";
+            writer.Line($"return {Launcher}Process{typeArguments}(").Indent();
+            writer.Line(MethodInfo(model) + ",");
+            writer.Line("options,");
+            writer.Line($"0x{process.Id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}UL,");
+            writer.Line(process.ResultRead is null ? "__arguments);" : "__arguments,");
+            if (process.ResultRead is not null)
+            {
+                writer.Line($"static __reader => {process.ResultRead});");
+            }
+
+            writer.Outdent().Outdent().Line("}");
+        }
+
+        /// <summary>The member the worker's dispatcher calls: decodes the arguments, runs the body (waiting for an
+        /// awaitable one: the worker runs one task at a time), encodes the result.</summary>
+        private static void WriteProcessInvoker(IndentedWriter writer, TaskMethodModel model, ProcessMethodModel process)
+        {
+            writer.Line($"/// <summary>Runs <c>{model.DisplayName}</c> inside a worker process; called by the generated dispatcher.</summary>");
+            writer.Line("/// <param name=\"__arguments\">The encoded arguments.</param>");
+            writer.Line("/// <param name=\"__result\">Receives the encoded result.</param>");
+            writer.Line("/// <param name=\"__cancellationToken\">The task's token, signalled when the parent cancels it.</param>");
+            writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.Line(GeneratedCode);
+            writer.Line($"internal static void {process.InvokerName}(global::Atasker.ProcessReader __arguments, global::Atasker.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)");
+            writer.Line("{").Indent();
+            var arguments = new List<string>();
+            for (int i = 0; i < process.ArgumentReads.Count; i++)
+            {
+                writer.Line($"var __a{i} = {process.ArgumentReads[i]};");
+                arguments.Add($"__a{i}");
+            }
+
+            writer.Line("__arguments.EnsureFullyRead();");
+            if (model.TakesCancellationToken)
+            {
+                arguments.Add("__cancellationToken");
+            }
+
+            string call = $"{ThisType(model)}.{model.MethodName}({string.Join(", ", arguments)})"
+                + (model.Shape is MethodShape.Void or MethodShape.Value ? "" : ".GetAwaiter().GetResult()");
+            if (process.ResultWrite is null)
+            {
+                writer.Line(call + ";");
+            }
+            else
+            {
+                writer.Line($"var __value = {call};");
+                writer.Line(process.ResultWrite);
+            }
+
+            writer.Outdent().Line("}");
+        }
+
         /// <summary>The body of a launcher for a method with an error: it compiles, and says what to fix if called.</summary>
         private static string Throw(TaskMethodModel model) =>
             $"=> throw new global::System.InvalidOperationException({CSharpText.StringLiteral($"{model.DisplayName} cannot run as a background task until error {model.ErrorId} is fixed; see the build's diagnostics.")});";
@@ -167,14 +246,22 @@ public sealed partial class TaskGenerator
                 arguments.Add("observesCancellation: true");
             }
 
+            if (model.Process is not null)
+            {
+                arguments.Add("kind: global::Atasker.TaskKind.Process");
+            }
+
             return $"new global::Atasker.TaskMethodInfo({string.Join(", ", arguments)})";
         }
 
         private static void WriteDocumentation(IndentedWriter writer, TaskMethodModel model, List<ParameterModel> parameters, bool withOptions)
         {
-            writer.Line(model.Mode == GenerationMode.ThrowingLaunchers
-                ? $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>"
-                : $"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads and returns its handle at once.</summary>");
+            writer.Line(model.Mode switch
+            {
+                GenerationMode.ThrowingLaunchers => $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>",
+                GenerationMode.ProcessLaunchers => $"/// <summary>Runs <c>{model.DisplayName}</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>",
+                _ => $"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads and returns its handle at once.</summary>",
+            });
             foreach (var parameter in parameters)
             {
                 writer.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">Passed to <c>{model.MethodName}</c>.</param>");
@@ -196,7 +283,7 @@ public sealed partial class TaskGenerator
             : $"global::Atasker.TaskHandle<{model.ResultType}>";
 
         /// <summary>The containing type as a type expression, e.g. <c>global::Demo.Box&lt;T&gt;.Inner</c>.</summary>
-        private static string ThisType(TaskMethodModel model) =>
+        internal static string ThisType(TaskMethodModel model) =>
             "global::" + string.Join(".", new[] { model.Namespace }.Where(ns => ns is not null)
                 .Concat(model.ContainingTypes.Select(type => type.Reference)));
 

@@ -35,9 +35,11 @@ public sealed partial class TaskGenerator
 
             var mode = check.HasErrors
                 ? (check.HasError(DiagnosticIds.GeneratedNameCollision) ? GenerationMode.DeclarationOnly : GenerationMode.ThrowingLaunchers)
-                : KnownTypes.IsAwaitable(check.Shape) || check.Arguments.Kind == KnownTypes.ProcessKind
-                    ? GenerationMode.DeclarationOnly // async loops and worker processes are not in this version yet
-                    : GenerationMode.Launchers;
+                : check.Arguments.Kind == KnownTypes.ProcessKind
+                    ? GenerationMode.ProcessLaunchers
+                    : KnownTypes.IsAwaitable(check.Shape)
+                        ? GenerationMode.DeclarationOnly // async loops are not in this version yet
+                        : GenerationMode.Launchers;
 
             var type = method.ContainingType;
             var containingTypes = ContainingTypes(type);
@@ -87,7 +89,47 @@ public sealed partial class TaskGenerator
                 Parameters: signature.Parameters.Select(parameter => Parameter(signature, parameter)).ToEquatableArray(),
                 TakesCancellationToken: check.TakesCancellationToken,
                 Priority: arguments.Priority,
-                Delay: arguments.Delay);
+                Delay: arguments.Delay,
+                Process: mode == GenerationMode.ProcessLaunchers ? ProcessModel(method, signature, check) : null);
+        }
+
+        /// <summary>The process codec for each carried argument and the result, and the method's stable id.</summary>
+        private static ProcessMethodModel ProcessModel(IMethodSymbol method, IMethodSymbol signature, TaskMethodCheck check)
+        {
+            var parameters = signature.Parameters.Take(signature.Parameters.Length - (check.TakesCancellationToken ? 1 : 0)).ToList();
+            var writes = new List<string>();
+            var reads = new List<string>();
+            foreach (var parameter in parameters)
+            {
+                var codec = ProcessCodec.Describe(parameter.Type, "__arguments", CSharpText.Identifier(parameter.Name), "__arguments")!.Value;
+                writes.Add(codec.Write + ";");
+                reads.Add(codec.Read);
+            }
+
+            var resultType = TaskMethodValidator.ResultTypeOf(method, check.Shape);
+            var result = resultType is null ? null : ProcessCodec.Describe(resultType, "__result", "__value", "__reader");
+            string fullName = CSharpText.TypeName(method.ContainingType) + "." + method.Name
+                + "(" + string.Join(",", method.Parameters.Select(parameter => CSharpText.TypeName(parameter.Type))) + ")";
+            ulong id = Fnv1a64(fullName);
+            return new ProcessMethodModel(
+                id,
+                $"__AtaskerProcess_{method.Name}_{id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}",
+                writes.ToEquatableArray(),
+                reads.ToEquatableArray(),
+                result is null ? null : result.Value.Write + ";",
+                result?.Read);
+        }
+
+        /// <summary>FNV-1a, 64 bits: stable across builds and machines (unlike string.GetHashCode).</summary>
+        internal static ulong Fnv1a64(string text)
+        {
+            ulong hash = 14695981039346656037;
+            foreach (byte b in Encoding.UTF8.GetBytes(text))
+            {
+                hash = unchecked((hash ^ b) * 1099511628211);
+            }
+
+            return hash;
         }
 
         private static bool CanExtendContainingTypes(MethodDeclarationSyntax declaration) =>
@@ -115,16 +157,8 @@ public sealed partial class TaskGenerator
 
         /// <summary>The type a handle carries: the body's value (or awaited value); null for none, or for a type a
         /// handle cannot carry (the method then has an error and its launchers throw).</summary>
-        private static string? ResultType(IMethodSymbol method, MethodShape shape)
-        {
-            var result = shape switch
-            {
-                MethodShape.Value when !method.ReturnsByRef && !method.ReturnsByRefReadonly => method.ReturnType,
-                MethodShape.TaskOfT or MethodShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
-                _ => null,
-            };
-            return result is not null && KnownTypes.CanBeStored(result) ? CSharpText.TypeName(result) : null;
-        }
+        private static string? ResultType(IMethodSymbol method, MethodShape shape) =>
+            TaskMethodValidator.ResultTypeOf(method, shape) is { } result && KnownTypes.CanBeStored(result) ? CSharpText.TypeName(result) : null;
 
         private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol innermost)
         {
@@ -256,21 +290,10 @@ public sealed partial class TaskGenerator
             string hint = safe.ToString().TrimEnd('_');
             if (hint.Length > MaxHintNameLength)
             {
-                hint = hint.Substring(0, MaxHintNameLength) + "_" + Fnv1a(name).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+                hint = hint.Substring(0, MaxHintNameLength) + "_" + Fnv1a64(name).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return hint + ".g.cs";
-        }
-
-        private static uint Fnv1a(string text)
-        {
-            uint hash = 2166136261;
-            foreach (char c in text)
-            {
-                hash = unchecked((hash ^ c) * 16777619);
-            }
-
-            return hash;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Atasker.Generators.Model;
 using Atasker.Generators.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -7,6 +8,7 @@ namespace Atasker.Generators.Tasks;
 /// <summary>
 /// Writes, for every valid <c>[BackgroundTask]</c> partial method, its defining declaration (unless the user wrote
 /// it) and the <c>StartX</c> launchers. One model and one file per method, so an edit re-emits only what it touched.
+/// Process tasks also feed one dispatcher per assembly and, in an app, the worker entry.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class TaskGenerator : IIncrementalGenerator
@@ -25,5 +27,17 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ValidTaskMethods);
 
         context.RegisterSourceOutput(methods, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
+
+        var dispatchEntries = methods
+            .Where(static model => model.Process is not null)
+            .Select(static (model, _) => new DispatchEntryModel(model.Process!.Id, Emitter.ThisType(model) + "." + model.Process.InvokerName))
+            .WithTrackingName(TrackingNames.ProcessDispatchEntries)
+            .Collect();
+        var assembly = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => AssemblyModel.From(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.Assembly);
+        context.RegisterSourceOutput(
+            dispatchEntries.Combine(assembly),
+            static (output, pair) => ProcessDispatchEmitter.Emit(output, pair.Left, pair.Right));
     }
 }

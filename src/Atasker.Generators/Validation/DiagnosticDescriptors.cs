@@ -82,6 +82,26 @@ internal static class DiagnosticDescriptors
         "Loop on a synchronous body is ignored",
         "[BackgroundTask] method '{0}' names Loop \"{1}\" but has a synchronous body, which runs on the supervisor's threads and ignores Loop; remove Loop or return Task");
 
+    public static readonly DiagnosticDescriptor ProcessInstanceMethod = Error(
+        DiagnosticIds.ProcessInstanceMethod,
+        "Process task must be static",
+        "Process task '{0}' is an instance method, but a worker process has no instance to call it on; make it static and pass what it needs as arguments");
+
+    public static readonly DiagnosticDescriptor ProcessGenericMethod = Error(
+        DiagnosticIds.ProcessGenericMethod,
+        "Process task must not be generic",
+        "Process task '{0}' is generic or in a generic type, so a worker process cannot know which instantiation to run; use concrete types");
+
+    public static readonly DiagnosticDescriptor ProcessUnsupportedType = Error(
+        DiagnosticIds.ProcessUnsupportedType,
+        "Process task type cannot cross the process boundary",
+        "{0} of process task '{1}' has type '{2}', which the process codec cannot carry; supported are {3}. Pass other data as a string or byte[] you serialize yourself (for example with a JsonSerializerContext).");
+
+    public static readonly DiagnosticDescriptor ProcessUnreachableType = Error(
+        DiagnosticIds.ProcessUnreachableType,
+        "Process task in a type the worker cannot reach",
+        "Process task '{0}' is in type '{1}', which is private or protected, so the generated worker dispatcher cannot call it; make the type internal or public");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);

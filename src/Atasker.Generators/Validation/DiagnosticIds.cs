@@ -17,4 +17,8 @@ internal static class DiagnosticIds
     public const string InvalidPriority = "ATSK0013";
     public const string AsyncKindOnSyncBody = "ATSK0014";
     public const string LoopOnSyncBody = "ATSK0015";
+    public const string ProcessInstanceMethod = "ATSK0020";
+    public const string ProcessGenericMethod = "ATSK0021";
+    public const string ProcessUnsupportedType = "ATSK0022";
+    public const string ProcessUnreachableType = "ATSK0023";
 }

@@ -49,7 +49,7 @@ internal static class KnownTypes
     public static bool IsPointer(ITypeSymbol type) => type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer;
 
     /// <summary>True when <paramref name="ns"/> is exactly the namespace <paramref name="parts"/> spell.</summary>
-    private static bool IsNamespace(INamespaceSymbol? ns, params string[] parts)
+    public static bool IsNamespace(INamespaceSymbol? ns, params string[] parts)
     {
         for (int i = parts.Length - 1; i >= 0; i--)
         {

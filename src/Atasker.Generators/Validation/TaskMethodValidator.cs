@@ -82,6 +82,11 @@ internal static class TaskMethodValidator
             }
         }
 
+        if (arguments.Kind == KnownTypes.ProcessKind)
+        {
+            CheckProcess(method, declaration, check);
+        }
+
         CheckGeneratedNames(method, declaration, check);
         return check;
     }
@@ -177,6 +182,56 @@ internal static class TaskMethodValidator
             check.Report(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(), AttributeName, method.Name, method.ReturnType.ToDisplayString());
         }
     }
+
+    /// <summary>What a method must be to run in a worker process: static, not generic, reachable by the generated
+    /// dispatcher, and taking and returning only types the codec carries.</summary>
+    private static void CheckProcess(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    {
+        var name = declaration.Identifier.GetLocation();
+        if (!method.IsStatic)
+        {
+            check.Report(DiagnosticDescriptors.ProcessInstanceMethod, name, method.Name);
+        }
+
+        bool genericType = false;
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            genericType |= type.TypeParameters.Length > 0;
+            if (type.ContainingType is not null && type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                check.Report(DiagnosticDescriptors.ProcessUnreachableType, name, method.Name, type.Name);
+            }
+        }
+
+        if (method.IsGenericMethod || genericType)
+        {
+            check.Report(DiagnosticDescriptors.ProcessGenericMethod, name, method.Name);
+        }
+
+        var parameters = method.Parameters;
+        int carried = parameters.Length - (check.TakesCancellationToken ? 1 : 0);
+        for (int i = 0; i < carried; i++)
+        {
+            if (parameters[i].RefKind == RefKind.None && KnownTypes.CanBeStored(parameters[i].Type) && ProcessCodec.FindUnsupported(parameters[i].Type) is { } unsupported)
+            {
+                var location = i < declaration.ParameterList.Parameters.Count ? declaration.ParameterList.Parameters[i].GetLocation() : name;
+                check.Report(DiagnosticDescriptors.ProcessUnsupportedType, location, $"Parameter '{parameters[i].Name}'", method.Name, unsupported.ToDisplayString(), ProcessCodec.SupportedTypes);
+            }
+        }
+
+        if (ResultTypeOf(method, check.Shape) is { } result && KnownTypes.CanBeStored(result) && ProcessCodec.FindUnsupported(result) is { } unsupportedResult)
+        {
+            check.Report(DiagnosticDescriptors.ProcessUnsupportedType, declaration.ReturnType.GetLocation(), "The result", method.Name, unsupportedResult.ToDisplayString(), ProcessCodec.SupportedTypes);
+        }
+    }
+
+    /// <summary>The value a task's handle carries: the return value, or the awaited one; null for none.</summary>
+    public static ITypeSymbol? ResultTypeOf(IMethodSymbol method, MethodShape shape) => shape switch
+    {
+        MethodShape.Value when !method.ReturnsByRef && !method.ReturnsByRefReadonly => method.ReturnType,
+        MethodShape.TaskOfT or MethodShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
+        _ => null,
+    };
 
     private static void CheckGeneratedNames(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {

@@ -19,6 +19,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>The longest delay a task may have (the limit of the timers behind delays, about 49 days).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
+    /// <summary>How long a process task may ignore cancellation during Stop(cancelTasks: true) before its worker is
+    /// killed.</summary>
+    private static readonly TimeSpan ProcessCancelGrace = TimeSpan.FromSeconds(3);
+
     private const int NotStarted = 0;
     private const int Running = 1;
     private const int Stopping = 2;
@@ -29,6 +33,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private readonly ThreadExecutor _threadExecutor;
     private readonly PriorityAdmission _threadPool;
+    private readonly ProcessExecutor _processExecutor = new();
+    private readonly PriorityAdmission _processPool;
     private readonly TaskRegistry _registry = new();
     private readonly object _lifecycleGate = new();
 
@@ -40,7 +46,6 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private TaskCompletionSource _stopped = NewSignal();
 
     private PoolLimits _asyncLimits;
-    private PoolLimits _processLimits = new(Environment.ProcessorCount);
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
 
@@ -61,6 +66,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
             _threadExecutor,
             this);
+        _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this);
         ApplyQueueWaitThresholds();
     }
 
@@ -135,17 +141,26 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
     }
 
-    /// <summary>Sets the process pool's limits (worker processes). Default <c>(ProcessorCount)</c>.</summary>
+    /// <summary>Sets the process pool's limits (busy worker processes), live. Default <c>(ProcessorCount)</c>.</summary>
     /// <inheritdoc cref="SetThreadPool" path="/param"/>
     /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
-    public void SetProcessPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0)
+    public void SetProcessPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0) =>
+        _processPool.SetLimits(ValidLimits("process", poolSize, reserveNormal, reserveHigh));
+
+    /// <summary>
+    /// How worker processes for <see cref="TaskKind.Process"/> tasks are started. By default the app's own executable
+    /// (<see cref="ProcessWorkerCommand.ForCurrentApp"/>); set it before the first process task to use another app
+    /// that references the same process tasks (<see cref="ProcessWorkerCommand.ForAssembly"/>).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public ProcessWorkerCommand ProcessWorkerCommand
     {
-        var limits = ValidLimits("process", poolSize, reserveNormal, reserveHigh);
-        lock (_lifecycleGate)
-        {
-            _processLimits = limits;
-        }
+        get => _processExecutor.Command;
+        set => _processExecutor.Command = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>Worker processes alive now (tests and diagnostics).</summary>
+    internal int ProcessWorkerCount => _processExecutor.WorkerCount;
 
     /// <summary>Starts the supervisor (also happens on the first submission). Starting a running one does nothing;
     /// starting a stopped one makes it accept work again.</summary>
@@ -233,11 +248,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>A snapshot of the supervisor and its pools.</summary>
     public SupervisorInfo GetInfo()
     {
-        PoolLimits asyncLimits, processLimits;
+        PoolLimits asyncLimits;
         lock (_lifecycleGate)
         {
             asyncLimits = _asyncLimits;
-            processLimits = _processLimits;
         }
 
         return new SupervisorInfo(
@@ -245,7 +259,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             IsActive,
             _threadPool.GetInfo(),
             new PoolInfo(asyncLimits, 0, 0),
-            new PoolInfo(processLimits, 0, 0),
+            _processPool.GetInfo(),
             Array.Empty<string>());
     }
 
@@ -349,7 +363,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         bool delayed = delay > TimeSpan.Zero;
-        task.Initialize(this, _threadPool, Interlocked.Increment(ref s_lastTaskId), name, priority, TaskKind.Thread, method.ObservesCancellation, delayed);
+        var pool = method.Kind == TaskKind.Process ? _processPool : _threadPool;
+        task.Initialize(this, pool, Interlocked.Increment(ref s_lastTaskId), name, priority, method.Kind, method.ObservesCancellation, delayed);
         int phase = Volatile.Read(ref _phase);
         if (!(phase == Running || (phase == NotStarted && TryStartOnFirstSubmission())) || !_registry.TryAdd(task))
         {
@@ -369,7 +384,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
         else
         {
-            _threadPool.Enqueue(task);
+            pool.Enqueue(task);
         }
     }
 
@@ -435,6 +450,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         if (cancelTasks)
         {
             CancelAll();
+
+            // A thread body that ignores its token can only be waited for; a process body can be ended.
+            _processExecutor.KillBusyAfter(ProcessCancelGrace);
         }
 
         if (drained is not null)
@@ -449,6 +467,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     {
         await drained.ConfigureAwait(false);
         _threadExecutor.Shutdown();
+        await _processExecutor.ShutdownAsync().ConfigureAwait(false);
         TaskCompletionSource stopped;
         lock (_lifecycleGate)
         {
@@ -482,6 +501,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         _threadPool.Dispose();
+        _processPool.Dispose();
     }
 
     private void ThrowIfCalledFromOwnTask(string operation)
@@ -524,6 +544,11 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         ApplyQueueWaitThresholds();
     }
 
-    private void ApplyQueueWaitThresholds() =>
-        _threadPool.SetQueueWaitThresholds(Clock.ToTimestampUnits(_timeoutWarning), Clock.ToTimestampUnits(_timeoutCritical));
+    private void ApplyQueueWaitThresholds()
+    {
+        long warning = Clock.ToTimestampUnits(_timeoutWarning);
+        long critical = Clock.ToTimestampUnits(_timeoutCritical);
+        _threadPool.SetQueueWaitThresholds(warning, critical);
+        _processPool.SetQueueWaitThresholds(warning, critical);
+    }
 }

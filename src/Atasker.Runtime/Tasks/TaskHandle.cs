@@ -266,17 +266,13 @@ public class TaskHandle
     /// hand-off just ended); on return, when this task ended, for the next one.</param>
     internal TaskHandle? Execute(ref long now)
     {
-        if (Interlocked.CompareExchange(ref _state, (int)TaskState.Started, (int)TaskState.Queued) != (int)TaskState.Queued)
+        if (!TryBegin(now))
         {
-            // Canceled between admission and start: it never ran. Give the slot back before the handle ends, so
-            // whoever sees it end also sees the pool without it.
-            var nextAfterCancel = _pool.Release(takeNext: true, now);
-            Finish(TaskState.Canceled, now);
-            return nextAfterCancel;
+            return End(TaskState.Canceled, null, now, takeNext: true);
         }
 
-        Volatile.Write(ref _startedTicks, now);
         TaskState outcome;
+        Exception? failure = null;
         try
         {
             InvokeBody(_observesCancellation ? CreateToken() : CancellationToken.None);
@@ -290,15 +286,45 @@ public class TaskHandle
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            _exception = exception;
+            failure = exception;
             outcome = TaskState.Faulted;
         }
 
         now = Clock.Now;
-        var next = _pool.Release(takeNext: true, now);
+        return End(outcome, failure, now, takeNext: true);
+    }
+
+    /// <summary>Moves an admitted task to Started, unless it was canceled meanwhile (then the executor must still
+    /// <see cref="End"/> it, as Canceled, to give its slot back).</summary>
+    internal bool TryBegin(long now)
+    {
+        if (Interlocked.CompareExchange(ref _state, (int)TaskState.Started, (int)TaskState.Queued) != (int)TaskState.Queued)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _startedTicks, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends an admitted task: gives its slot back first (so whoever sees the handle end also sees the pool without it),
+    /// then publishes the outcome. Returns the next task admitted into the slot when <paramref name="takeNext"/>.
+    /// </summary>
+    internal TaskHandle? End(TaskState outcome, Exception? failure, long now, bool takeNext)
+    {
+        if (failure is not null)
+        {
+            _exception = failure;
+        }
+
+        var next = _pool.Release(takeNext, now);
         Finish(outcome, now);
         return next;
     }
+
+    /// <summary>The task's cancellation token, created on first use; signalled by <see cref="Cancel"/>.</summary>
+    internal CancellationToken CancellationToken => CreateToken();
 
     /// <summary>Runs the body and stores its result; implemented by the concrete handles.</summary>
     internal virtual void InvokeBody(CancellationToken cancellationToken) =>
@@ -376,10 +402,15 @@ public class TaskHandle
 
     private CancellationToken CreateToken()
     {
+        if (Volatile.Read(ref _cancellation) is { } existing)
+        {
+            return existing.Token;
+        }
+
         var source = new CancellationTokenSource();
 
         // The exchange is a full fence: either Cancel sees the source, or we see its request below.
-        Interlocked.Exchange(ref _cancellation, source);
+        source = Interlocked.CompareExchange(ref _cancellation, source, null) ?? source;
         if (IsCancellationRequested)
         {
             source.Cancel();

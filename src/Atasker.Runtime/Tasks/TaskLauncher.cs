@@ -36,5 +36,29 @@ public static class TaskLauncher
         return task;
     }
 
+    /// <summary>Starts a process task whose body returns a value: the arguments are already encoded, the result is
+    /// decoded by <paramref name="readResult"/> when the worker answers.</summary>
+    public static TaskHandle<TResult> StartProcess<TResult>(
+        in TaskMethodInfo method,
+        TaskOptions? options,
+        ulong methodId,
+        ProcessWriter arguments,
+        Func<ProcessReader, TResult> readResult)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var task = new ProcessTask<TResult>(methodId, arguments.ToArray(), readResult);
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
+    /// <summary>Starts a process task whose body returns nothing.</summary>
+    public static TaskHandle StartProcess(in TaskMethodInfo method, TaskOptions? options, ulong methodId, ProcessWriter arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var task = new ProcessTask(methodId, arguments.ToArray());
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
     private static TaskSupervisor SupervisorOf(TaskOptions? options) => options?.Supervisor ?? TaskSupervisor.Default;
 }

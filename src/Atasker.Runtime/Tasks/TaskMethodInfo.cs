@@ -16,14 +16,19 @@ public readonly struct TaskMethodInfo
     /// <param name="priority">The attribute's priority.</param>
     /// <param name="delaySeconds">The attribute's delay in seconds.</param>
     /// <param name="observesCancellation">Whether the body takes the task's <see cref="CancellationToken"/>.</param>
+    /// <param name="kind">Where the body runs.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delaySeconds"/> is negative, NaN or too large.</exception>
-    public TaskMethodInfo(string name, TaskPriority priority = TaskPriority.Normal, double delaySeconds = 0, bool observesCancellation = false)
+    public TaskMethodInfo(string name, TaskPriority priority = TaskPriority.Normal, double delaySeconds = 0, bool observesCancellation = false, TaskKind kind = TaskKind.Thread)
     {
         Name = name;
         Priority = priority;
         Delay = ToDelay(delaySeconds, name);
         ObservesCancellation = observesCancellation;
+        Kind = kind;
     }
+
+    /// <summary>Where the body runs.</summary>
+    public TaskKind Kind { get; }
 
     /// <summary>The name used in diagnostics.</summary>
     public string Name { get; }

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// Runs admitted process tasks in long-lived worker processes, one task per worker at a time: an idle worker is
+/// reused, otherwise one is started (the pool's limits bound how many are busy). A task whose worker cannot start,
+/// dies or breaks the protocol fails alone; that worker is discarded and the next task gets a fresh one.
+/// </summary>
+internal sealed class ProcessExecutor : IExecutor
+{
+    private readonly object _gate = new();
+    private readonly Stack<ProcessWorker> _idle = new();
+    private readonly HashSet<ProcessWorker> _busy = [];
+    private ProcessWorkerCommand? _command;
+
+    /// <summary>How workers are started (default: the current app in worker mode).</summary>
+    public ProcessWorkerCommand Command
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _command ??= ProcessWorkerCommand.ForCurrentApp();
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _command = value;
+            }
+        }
+    }
+
+    /// <summary>How long a new worker may take to connect.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Workers alive now (idle or busy).</summary>
+    public int WorkerCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _idle.Count + _busy.Count;
+            }
+        }
+    }
+
+    public void Dispatch(TaskHandle item) => _ = RunAsync((IProcessTask)item);
+
+    /// <summary>Kills the workers of running tasks after <paramref name="grace"/>: a stop that cancels tasks must end
+    /// even when a body ignores its token.</summary>
+    public void KillBusyAfter(TimeSpan grace)
+    {
+        _ = Task.Delay(grace).ContinueWith(
+            _ =>
+            {
+                ProcessWorker[] busy;
+                lock (_gate)
+                {
+                    busy = [.. _busy];
+                }
+
+                foreach (var worker in busy)
+                {
+                    worker.Kill();
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Closes every idle worker (they exit); busy ones are closed when their task ends.</summary>
+    public async Task ShutdownAsync()
+    {
+        ProcessWorker[] idle;
+        lock (_gate)
+        {
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var worker in idle)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(IProcessTask task)
+    {
+        var handle = task.Handle;
+        ProcessWorker worker;
+        try
+        {
+            worker = TakeIdle() ?? await ProcessWorker.StartAsync(Command, StartTimeout).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The failure to start a worker belongs on the task's handle.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            long now = Clock.Now;
+            bool began = handle.TryBegin(now);
+            _ = handle.End(began ? TaskState.Faulted : TaskState.Canceled, began ? error : null, now, takeNext: false);
+            return;
+        }
+
+        if (!handle.TryBegin(Clock.Now))
+        {
+            await ReturnAsync(worker, healthy: true).ConfigureAwait(false);
+            _ = handle.End(TaskState.Canceled, null, Clock.Now, takeNext: false);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _busy.Add(worker);
+        }
+
+        TaskState outcome;
+        Exception? failure = null;
+        bool healthy = true;
+        using (handle.CancellationToken.UnsafeRegister(static state => ((Action)state!)(), (Action)(() => worker.RequestCancel(handle.Id))))
+        {
+            try
+            {
+                var reply = await worker.RunAsync(handle.Id, handle.Name, task.MethodId, task.Arguments).ConfigureAwait(false);
+                (outcome, failure) = Interpret(task, reply, worker.ProcessId);
+            }
+            catch (ProcessWorkerException error)
+            {
+                healthy = false;
+                (outcome, failure) = handle.IsCancellationRequested ? (TaskState.Canceled, null) : (TaskState.Faulted, error);
+            }
+        }
+
+        lock (_gate)
+        {
+            _busy.Remove(worker);
+        }
+
+        await ReturnAsync(worker, healthy).ConfigureAwait(false);
+        _ = handle.End(outcome, failure, Clock.Now, takeNext: false);
+    }
+
+    private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessFrame reply, int workerProcessId)
+    {
+        var payload = new ProcessReader(reply.Payload);
+        try
+        {
+            switch (reply.Kind)
+            {
+                case ProcessFrameKind.Result:
+                    task.ReadResult(payload);
+                    return (TaskState.Completed, null);
+                case ProcessFrameKind.Canceled:
+                    return (TaskState.Canceled, null);
+                case ProcessFrameKind.Fault:
+                    return (TaskState.Faulted, new ProcessTaskException(
+                        task.Handle.Name, workerProcessId, payload.ReadString() ?? "", payload.ReadString() ?? "", payload.ReadString() ?? ""));
+                default:
+                    return (TaskState.Faulted, new ProcessWorkerException(payload.ReadString() ?? "The worker process could not run the task."));
+            }
+        }
+        catch (ProcessProtocolException error)
+        {
+            return (TaskState.Faulted, new ProcessWorkerException($"The result of '{task.Handle.Name}' from worker process {workerProcessId} could not be decoded: {error.Message}", error));
+        }
+    }
+
+    private ProcessWorker? TakeIdle()
+    {
+        lock (_gate)
+        {
+            return _idle.TryPop(out var worker) ? worker : null;
+        }
+    }
+
+    private async Task ReturnAsync(ProcessWorker worker, bool healthy)
+    {
+        if (healthy)
+        {
+            lock (_gate)
+            {
+                _idle.Push(worker);
+                return;
+            }
+        }
+
+        worker.Kill();
+        await worker.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>What a frame between a parent and a worker process carries.</summary>
+internal enum ProcessFrameKind : byte
+{
+    /// <summary>Worker to parent, once: protocol version and process id.</summary>
+    Hello = 1,
+
+    /// <summary>Parent to worker: task id, method id, arguments.</summary>
+    Run = 2,
+
+    /// <summary>Parent to worker: cancel the running task (its token is signalled).</summary>
+    Cancel = 3,
+
+    /// <summary>Worker to parent: the task's encoded result.</summary>
+    Result = 4,
+
+    /// <summary>Worker to parent: the body threw (type, message, stack).</summary>
+    Fault = 5,
+
+    /// <summary>Worker to parent: the body gave up on its cancellation token.</summary>
+    Canceled = 6,
+
+    /// <summary>Worker to parent: the task could not run at all (unknown id, undecodable arguments).</summary>
+    Error = 7,
+}
+
+/// <summary>One frame: its kind, the task it concerns (0 for none) and its payload.</summary>
+internal readonly record struct ProcessFrame(ProcessFrameKind Kind, long TaskId, ReadOnlyMemory<byte> Payload);
+
+/// <summary>
+/// Length-prefixed frames on a pipe: <c>int32 length | byte kind | int64 task id | payload</c>, little-endian, where
+/// length counts everything after itself. A frame is at most <see cref="MaxFrameBytes"/>; anything else on the wire is
+/// a <see cref="ProcessProtocolException"/>, and the end of the stream is <c>null</c>, never a hang.
+/// </summary>
+internal static class ProcessFrames
+{
+    /// <summary>The protocol both sides must speak.</summary>
+    public const int ProtocolVersion = 1;
+
+    /// <summary>The largest frame (arguments or result) a process task may send: 512 MiB.</summary>
+    public const int MaxFrameBytes = 512 * 1024 * 1024;
+
+    private const int HeaderBytes = 4 + 1 + 8;
+
+    public static async Task WriteAsync(Stream stream, ProcessFrame frame, CancellationToken cancellationToken = default)
+    {
+        var buffer = new byte[HeaderBytes + frame.Payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, 1 + 8 + frame.Payload.Length);
+        buffer[4] = (byte)frame.Kind;
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(5), frame.TaskId);
+        frame.Payload.Span.CopyTo(buffer.AsSpan(HeaderBytes));
+        await stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one frame; null when the stream ended cleanly between frames.</summary>
+    public static async Task<ProcessFrame?> ReadAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        var header = new byte[HeaderBytes];
+        int read = await ReadFullyAsync(stream, header, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            return null;
+        }
+
+        if (read < HeaderBytes)
+        {
+            throw new ProcessProtocolException($"The stream ended inside a frame header ({read} of {HeaderBytes} bytes).");
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        var kind = (ProcessFrameKind)header[4];
+        if (length < 9 || length - 9 > MaxFrameBytes)
+        {
+            throw new ProcessProtocolException($"Invalid frame length {length} (a frame is 9 bytes of header and at most {MaxFrameBytes} bytes of data).");
+        }
+
+        if (kind is < ProcessFrameKind.Hello or > ProcessFrameKind.Error)
+        {
+            throw new ProcessProtocolException($"Unknown frame kind {(byte)kind}.");
+        }
+
+        var payload = new byte[length - 9];
+        if (await ReadFullyAsync(stream, payload, cancellationToken).ConfigureAwait(false) < payload.Length)
+        {
+            throw new ProcessProtocolException($"The stream ended inside a {kind} frame.");
+        }
+
+        return new ProcessFrame(kind, BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5)), payload);
+    }
+
+    private static async Task<int> ReadFullyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+
+namespace Atasker;
+
+/// <summary>What the process executor needs from a process task's handle.</summary>
+internal interface IProcessTask
+{
+    TaskHandle Handle { get; }
+
+    ulong MethodId { get; }
+
+    byte[] Arguments { get; }
+
+    /// <summary>Decodes the worker's result into the handle (before the handle ends).</summary>
+    void ReadResult(ProcessReader result);
+}
+
+/// <summary>A process task whose body returns a value: the encoded arguments and the result's decoder.</summary>
+internal sealed class ProcessTask<TResult>(ulong methodId, byte[] arguments, Func<ProcessReader, TResult> readResult)
+    : TaskHandle<TResult>, IProcessTask
+{
+    public TaskHandle Handle => this;
+
+    public ulong MethodId { get; } = methodId;
+
+    public byte[] Arguments { get; } = arguments;
+
+    public void ReadResult(ProcessReader result)
+    {
+        SetResult(readResult(result));
+        result.EnsureFullyRead();
+    }
+}
+
+/// <summary>A process task whose body returns nothing.</summary>
+internal sealed class ProcessTask(ulong methodId, byte[] arguments) : TaskHandle, IProcessTask
+{
+    public TaskHandle Handle => this;
+
+    public ulong MethodId { get; } = methodId;
+
+    public byte[] Arguments { get; } = arguments;
+
+    public void ReadResult(ProcessReader result) => result.EnsureFullyRead();
+}
