@@ -32,6 +32,13 @@ public sealed class DiagnosticTests
         { "ATSK0013 undefined priority", "public partial class C { [BackgroundTask({|ATSK0013:Priority = (TaskPriority)7|})] public partial void Run() { } }" },
         { "ATSK0014 async kind on sync body", "public partial class C { [BackgroundTask({|ATSK0014:Kind = TaskKind.Async|})] public partial int Run() => 1; }" },
         { "ATSK0015 loop on sync body", "public partial class C { [BackgroundTask({|ATSK0015:Loop = \"io\"|})] public partial int Run() => 1; }" },
+        { "ATSK0020 process task on an instance method", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public partial int {|ATSK0020:Run|}() => 1; }" },
+        { "ATSK0021 generic process task", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial T {|ATSK0021:Echo|}<T>(T value) => value; }" },
+        { "ATSK0021 process task in a generic type", "public partial class Box<T> { [BackgroundTask(Kind = TaskKind.Process)] public static partial int {|ATSK0021:Size|}() => 1; }" },
+        { "ATSK0022 unsupported parameter", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial int Count({|ATSK0022:System.Collections.Generic.Dictionary<string, int> map|}) => map.Count; }" },
+        { "ATSK0022 unsupported element", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial int Count({|ATSK0022:object[] items|}) => items.Length; }" },
+        { "ATSK0022 unsupported result", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial {|ATSK0022:Task<Uri>|} GetAsync() => Task.FromResult(new Uri(\"http://x\")); }" },
+        { "ATSK0023 process task in a private type", "public partial class Outer { private partial class Hidden { [BackgroundTask(Kind = TaskKind.Process)] public static partial int {|ATSK0023:Run|}() => 1; } }" },
         { "two mistakes, two diagnostics", "public partial class C { [BackgroundTask({|ATSK0009:Delay = -2|})] public partial void Run({|ATSK0005:ref int a|}) { } }" },
     };
 
@@ -52,6 +59,7 @@ public sealed class DiagnosticTests
         { "ATSK0013 every defined priority", "public partial class C { [BackgroundTask(Priority = TaskPriority.Critical)] public partial void A() { } [BackgroundTask(Priority = TaskPriority.Low)] public partial void B() { } }" },
         { "ATSK0014 thread kind on sync body", "public partial class C { [BackgroundTask(Kind = TaskKind.Thread)] public partial int Run() => 1; }" },
         { "ATSK0015 no loop on sync body", "public partial class C { [BackgroundTask(Priority = TaskPriority.High)] public partial int Run() => 1; }" },
+        { "ATSK0020-23 a valid process task", "public partial class C { public enum E { A } [BackgroundTask(Kind = TaskKind.Process)] internal static partial Task<System.Collections.Generic.List<int[]>?> Run(string? s, E e, Guid? g, byte[] data, DateTimeOffset[] when, CancellationToken token) => Task.FromResult<System.Collections.Generic.List<int[]>?>(null); }" },
         { "no attribute at all", "public class C { public int Build(ref int id) => id; public async void Run() { await Task.Yield(); } }" },
     };
 

@@ -15,11 +15,15 @@ internal static class TestCompilation
     public static CSharpCompilation Compile(params string[] sources) => Compile(ParseOptions, sources);
 
     public static CSharpCompilation Compile(CSharpParseOptions options, params string[] sources) =>
+        Compile(options, OutputKind.DynamicallyLinkedLibrary, "Consumer", [], sources);
+
+    /// <summary>Compiles an assembly of the given kind and name, with extra references (e.g. another test compilation).</summary>
+    public static CSharpCompilation Compile(CSharpParseOptions options, OutputKind kind, string name, IEnumerable<MetadataReference> extraReferences, params string[] sources) =>
         CSharpCompilation.Create(
-            "Consumer",
+            name,
             sources.Select((source, index) => CSharpSyntaxTree.ParseText(source, options, path: $"Source{index}.cs")),
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+            References.AddRange(extraReferences),
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
 
     /// <summary>Errors and warnings of a compilation, formatted for an assertion message.</summary>
     public static string[] Problems(Compilation compilation) =>

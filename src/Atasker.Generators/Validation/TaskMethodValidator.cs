@@ -205,7 +205,9 @@ internal static class TaskMethodValidator
 
         if (method.IsGenericMethod || genericType)
         {
+            // Its type parameters are what the codec cannot carry; one message says so.
             check.Report(DiagnosticDescriptors.ProcessGenericMethod, name, method.Name);
+            return;
         }
 
         var parameters = method.Parameters;

@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Atasker.Runtime.Tests")]
+[assembly: InternalsVisibleTo("Atasker.ProcessTests")]

@@ -162,6 +162,13 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>Worker processes alive now (tests and diagnostics).</summary>
     internal int ProcessWorkerCount => _processExecutor.WorkerCount;
 
+    /// <summary>How long a new worker process may take to connect (tests shorten it).</summary>
+    internal TimeSpan ProcessWorkerStartTimeout
+    {
+        get => _processExecutor.StartTimeout;
+        set => _processExecutor.StartTimeout = value;
+    }
+
     /// <summary>Starts the supervisor (also happens on the first submission). Starting a running one does nothing;
     /// starting a stopped one makes it accept work again.</summary>
     /// <exception cref="InvalidOperationException">A stop is still in progress.</exception>

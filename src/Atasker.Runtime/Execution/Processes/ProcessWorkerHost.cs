@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
 using System.IO.Pipes;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -42,7 +41,7 @@ public static class ProcessWorkerHost
     /// </summary>
     public static void RunIfNativeAotWorker()
     {
-        if (!RuntimeFeature.IsDynamicCodeSupported && IsWorkerProcess)
+        if (NativeAot.IsActive && IsWorkerProcess)
         {
             Environment.Exit(Run());
         }

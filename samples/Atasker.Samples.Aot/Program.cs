@@ -1,0 +1,79 @@
+using Atasker;
+
+// Runs the same way under the JIT (dotnet run) and as a NativeAOT binary (dotnet publish -r linux-x64). With NativeAOT
+// the process tasks run in copies of this very binary, started in worker mode: no code in Main is needed for that.
+// Thread tasks, on the supervisor's own threads, admitted by priority.
+Console.WriteLine($"thread: Square(12) = {await Jobs.StartSquare(12)}");
+var order = new List<string>();
+var supervisor = new TaskSupervisor("aot-sample");
+supervisor.SetThreadPool(1);
+var options = new TaskOptions { Supervisor = supervisor };
+var gate = new ManualResetEventSlim();
+var hold = Jobs.StartHold(gate, options);
+var queued = new[]
+{
+    Jobs.StartRecord(order, "low", options with { Priority = TaskPriority.Low }),
+    Jobs.StartRecord(order, "normal", options),
+    Jobs.StartRecord(order, "high", options with { Priority = TaskPriority.High }),
+};
+gate.Set();
+TaskHandle.WaitCompleted(queued.Append(hold));
+Console.WriteLine($"priority: {string.Join(", ", order)}");
+
+// Process tasks, in worker processes of the default supervisor's process pool.
+var fib = Jobs.StartFib(30);
+Console.WriteLine($"process: Fib(30) = {await fib} in {(await Jobs.StartWorkerId() == Environment.ProcessId ? "this process (wrong!)" : "a worker process")}");
+try
+{
+    await Jobs.StartDivide(1, 0);
+}
+catch (ProcessTaskException error)
+{
+    Console.WriteLine($"process: fault carried back: {error.RemoteType}");
+}
+
+var parallel = Enumerable.Range(20, 4).Select(n => Jobs.StartFib(n)).ToList();
+Console.WriteLine($"process: Fib(20..23) = {string.Join(", ", TaskHandle.WaitCompleted(parallel))}");
+Console.WriteLine($"process: echo = {await Jobs.StartEcho(["a", "b"], [1.5, 2.5], DateTimeOffset.UnixEpoch, Guid.Empty)}");
+
+supervisor.Stop();
+TaskSupervisor.Default.Stop();
+Console.WriteLine("done");
+
+public static partial class Jobs
+{
+    [BackgroundTask(Priority = TaskPriority.High)]
+    public static partial int Square(int x) => x * x;
+
+    [BackgroundTask(Priority = TaskPriority.Critical)]
+    public static partial void Hold(ManualResetEventSlim gate) => gate.Wait();
+
+    [BackgroundTask]
+    public static partial void Record(List<string> order, string name)
+    {
+        lock (order)
+        {
+            order.Add(name);
+        }
+    }
+
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial long Fib(int n);
+
+    public static partial long Fib(int n) => n < 2 ? n : Fib(n - 1) + Fib(n - 2);
+
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int WorkerId() => Environment.ProcessId;
+
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int Divide(int a, int b) => a / b;
+
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial Task<string> EchoAsync(List<string> words, double[] values, DateTimeOffset at, Guid id);
+
+    public static async partial Task<string> EchoAsync(List<string> words, double[] values, DateTimeOffset at, Guid id)
+    {
+        await Task.Yield();
+        return $"{string.Join("+", words)} {values.Sum()} {at.ToUnixTimeSeconds()} {id}";
+    }
+}
