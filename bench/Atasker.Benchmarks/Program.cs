@@ -10,6 +10,11 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //   interleaved rounds of every comparison in one process: medians, ratios to baselines, targets.
 // dotnet run -c Release --project bench/Atasker.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter *]
 //   the BenchmarkDotNet suites (in process, MemoryDiagnoser).
+if (args is [ProcessRoundTrip.EchoArgument, var pipeName])
+{
+    return ProcessRoundTrip.ServeEcho(pipeName);
+}
+
 if (args.Contains("--quick"))
 {
     var options = QuickOptions.Parse(args);
@@ -22,6 +27,7 @@ if (args.Contains("--quick"))
         ("critical", CriticalLatency.Run),
         ("contention", PriorityContention.Run),
         ("stub", StubVersusDelegate.Run),
+        ("process", ProcessRoundTrip.Run),
     };
     var selected = comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
     Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));
@@ -31,7 +37,7 @@ if (args.Contains("--quick"))
     }
 
     Console.WriteLine();
-    Console.WriteLine("5, 6, 7 (async loops and TaskPoolExecutor, queue workers, process tasks): not measured, those features are not built yet.");
+    Console.WriteLine("5, 6 (async loops and TaskPoolExecutor, queue workers): not measured, those features are not built yet.");
     Console.WriteLine();
     Console.WriteLine("Targets:");
     foreach (var verdict in report.Verdicts)
@@ -47,9 +53,10 @@ if (args.Contains("--quick"))
         Console.Write(report.Markdown);
     }
 
-    return;
+    return 0;
 }
 
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
 BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args, config);
+return 0;

@@ -24,6 +24,9 @@ public static partial class Workloads
         release.Wait();
     }
 
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int Echo(int value) => value;
+
     /// <summary>Starts a no-op task with a priority picked by <paramref name="i"/>, as mixed traffic would.</summary>
     public static TaskHandle StartMixed(int i, Countdown countdown, TaskOptions options) => (i % 3) switch
     {

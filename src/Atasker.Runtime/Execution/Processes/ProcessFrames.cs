@@ -51,14 +51,20 @@ internal static class ProcessFrames
 
     public static async Task WriteAsync(Stream stream, ProcessFrame frame, CancellationToken cancellationToken = default)
     {
-        var buffer = new byte[HeaderBytes + frame.Payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, 1 + 8 + frame.Payload.Length);
-        buffer[4] = (byte)frame.Kind;
-        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(5), frame.TaskId);
-        frame.Payload.Span.CopyTo(buffer.AsSpan(HeaderBytes));
-        await stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(Encode(frame), cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Writes a frame, blocking: for the dedicated threads that own a pipe's writes.</summary>
+    public static void Write(Stream stream, ProcessFrame frame)
+    {
+        stream.Write(Encode(frame));
+        stream.Flush();
+    }
+
+    /// <summary>Reads one frame, blocking; null when the stream ended cleanly between frames.</summary>
+    public static ProcessFrame? Read(Stream stream) =>
+        ReadAsync(new BlockingStream(stream)).GetAwaiter().GetResult();
 
     /// <summary>Reads one frame; null when the stream ended cleanly between frames.</summary>
     public static async Task<ProcessFrame?> ReadAsync(Stream stream, CancellationToken cancellationToken = default)
@@ -96,6 +102,16 @@ internal static class ProcessFrames
         return new ProcessFrame(kind, BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5)), payload);
     }
 
+    private static byte[] Encode(ProcessFrame frame)
+    {
+        var buffer = new byte[HeaderBytes + frame.Payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, 1 + 8 + frame.Payload.Length);
+        buffer[4] = (byte)frame.Kind;
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(5), frame.TaskId);
+        frame.Payload.Span.CopyTo(buffer.AsSpan(HeaderBytes));
+        return buffer;
+    }
+
     private static async Task<int> ReadFullyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int total = 0;
@@ -111,5 +127,38 @@ internal static class ProcessFrames
         }
 
         return total;
+    }
+
+    /// <summary>Makes the asynchronous reads above complete synchronously: one parser for both ways of reading.</summary>
+    private sealed class BlockingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(inner.Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -10,7 +10,9 @@ namespace Atasker;
 
 /// <summary>
 /// The parent's side of one worker process: the child, and a dedicated duplex pipe to it (stdout and stderr stay the
-/// child's own, so a body may print). One task at a time. The end of the pipe is how each side learns the other died.
+/// child's own, so a body may print). One task at a time. Writes are blocking and serialized; a dedicated reader
+/// thread blocks on the pipe and completes the pending task's reply itself, so a round trip costs no thread-pool hop.
+/// The end of the pipe is how each side learns that the other died.
 /// </summary>
 internal sealed class ProcessWorker : IAsyncDisposable
 {
@@ -19,7 +21,14 @@ internal sealed class ProcessWorker : IAsyncDisposable
 
     private readonly Process _process;
     private readonly NamedPipeServerStream _pipe;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _writeGate = new();
+    private readonly object _gate = new();
+
+    // The task in flight and its reply, guarded by _gate; _broken is set once the pipe has ended or failed.
+    private TaskCompletionSource<ProcessFrame>? _pending;
+    private long _pendingId;
+    private string _pendingName = "";
+    private Exception? _broken;
     private int _killed;
 
     private ProcessWorker(Process process, NamedPipeServerStream pipe)
@@ -27,6 +36,7 @@ internal sealed class ProcessWorker : IAsyncDisposable
         _process = process;
         _pipe = pipe;
         ProcessId = process.Id;
+        new Thread(ReadReplies) { IsBackground = true, Name = $"Atasker worker {ProcessId} reader" }.Start();
     }
 
     public int ProcessId { get; }
@@ -59,8 +69,7 @@ internal sealed class ProcessWorker : IAsyncDisposable
                 throw new ProcessWorkerException($"The worker process '{command}' did not greet (it is not an Atasker worker, or it exited).");
             }
 
-            var reader = new ProcessReader(frame.Payload);
-            int version = reader.ReadInt32();
+            int version = new ProcessReader(frame.Payload).ReadInt32();
             if (version != ProcessFrames.ProtocolVersion)
             {
                 throw new ProcessWorkerException($"The worker process '{command}' speaks protocol {version}, this app {ProcessFrames.ProtocolVersion}: rebuild both with the same Atasker.");
@@ -68,64 +77,65 @@ internal sealed class ProcessWorker : IAsyncDisposable
 
             return new ProcessWorker(process, pipe);
         }
-        catch (Exception error) when (error is not ProcessWorkerException)
+        catch (Exception error)
         {
             Kill(process);
             await pipe.DisposeAsync().ConfigureAwait(false);
-            throw new ProcessWorkerException($"The worker process '{command}' could not be started: {error.Message}", error);
-        }
-        catch
-        {
-            Kill(process);
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw error is ProcessWorkerException ? error : new ProcessWorkerException($"The worker process '{command}' could not be started: {error.Message}", error);
         }
     }
 
-    /// <summary>Sends a task and returns the frame that ends it (Result, Fault, Canceled or Error). Throws
-    /// <see cref="ProcessWorkerException"/> when the worker dies or breaks the protocol meanwhile.</summary>
-    public async Task<ProcessFrame> RunAsync(long taskId, string taskName, ulong methodId, byte[] arguments)
+    /// <summary>Sends a task; the returned task ends with the frame that ends it (Result, Fault, Canceled or Error),
+    /// or with <see cref="ProcessWorkerException"/> when the worker dies or breaks the protocol meanwhile.</summary>
+    public Task<ProcessFrame> RunAsync(long taskId, string taskName, ulong methodId, byte[] arguments)
     {
+        // Continuations run on the reader thread when the reply arrives: the executor's few steps, then back to reading.
+        var reply = new TaskCompletionSource<ProcessFrame>();
+        lock (_gate)
+        {
+            if (_broken is not null)
+            {
+                return Task.FromException<ProcessFrame>(new ProcessWorkerException($"Worker process {ProcessId} is no longer usable.", _broken));
+            }
+
+            _pending = reply;
+            _pendingId = taskId;
+            _pendingName = taskName;
+        }
+
         var request = new ProcessWriter(arguments.Length + 12);
         request.WriteUInt64(methodId);
         request.WriteBytes(arguments);
         try
         {
-            await WriteAsync(new ProcessFrame(ProcessFrameKind.Run, taskId, request.ToArray())).ConfigureAwait(false);
-            while (true)
+            lock (_writeGate)
             {
-                var reply = await ProcessFrames.ReadAsync(_pipe).ConfigureAwait(false);
-                if (reply is null)
-                {
-                    throw new ProcessWorkerException(await DescribeExitAsync(taskName).ConfigureAwait(false));
-                }
-
-                if (reply.Value.TaskId == taskId && reply.Value.Kind is ProcessFrameKind.Result or ProcessFrameKind.Fault or ProcessFrameKind.Canceled or ProcessFrameKind.Error)
-                {
-                    return reply.Value;
-                }
-
-                throw new ProcessProtocolException($"Worker process {ProcessId} sent an unexpected {reply.Value.Kind} frame for task {reply.Value.TaskId} while running task {taskId}.");
+                ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Run, taskId, request.ToArray()));
             }
         }
-        catch (IOException error)
+        catch (IOException)
         {
-            throw new ProcessWorkerException(await DescribeExitAsync(taskName).ConfigureAwait(false), error);
+            // The reader thread sees the pipe end too and fails the pending reply with the exit code.
         }
-        catch (ProcessProtocolException error)
-        {
-            Kill();
-            throw new ProcessWorkerException($"Worker process {ProcessId} broke the protocol while running '{taskName}': {error.Message}", error);
-        }
+
+        return reply.Task;
     }
 
     /// <summary>Asks the worker to signal the running task's token; a failure to ask is ignored (the task ends anyway).</summary>
-    public void RequestCancel(long taskId) =>
-        _ = WriteAsync(new ProcessFrame(ProcessFrameKind.Cancel, taskId, ReadOnlyMemory<byte>.Empty)).ContinueWith(
-            static write => _ = write.Exception,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+    public void RequestCancel(long taskId)
+    {
+        try
+        {
+            lock (_writeGate)
+            {
+                ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Cancel, taskId, ReadOnlyMemory<byte>.Empty));
+            }
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            // The worker is gone; its task fails on its own.
+        }
+    }
 
     /// <summary>Ends the worker at once (its running task, if any, then fails).</summary>
     public void Kill()
@@ -152,7 +162,6 @@ internal sealed class ProcessWorker : IAsyncDisposable
         }
 
         _process.Dispose();
-        _writeLock.Dispose();
     }
 
     private static ProcessStartInfo CreateStartInfo(ProcessWorkerCommand command, string pipeName)
@@ -192,33 +201,73 @@ internal sealed class ProcessWorker : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(ProcessFrame frame)
+    /// <summary>The reader thread: hands each reply to the pending task; when the pipe ends or breaks, fails the
+    /// pending task with how the worker ended, and stops.</summary>
+    private void ReadReplies()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        Exception? failure;
         try
         {
-            await ProcessFrames.WriteAsync(_pipe, frame).ConfigureAwait(false);
+            while (ProcessFrames.Read(_pipe) is { } frame)
+            {
+                TaskCompletionSource<ProcessFrame>? reply;
+                lock (_gate)
+                {
+                    bool expected = frame.TaskId == _pendingId && frame.Kind is ProcessFrameKind.Result or ProcessFrameKind.Fault or ProcessFrameKind.Canceled or ProcessFrameKind.Error;
+                    if (!expected)
+                    {
+                        throw new ProcessProtocolException($"Worker process {ProcessId} sent an unexpected {frame.Kind} frame for task {frame.TaskId} while running task {_pendingId}.");
+                    }
+
+                    reply = _pending;
+                    _pending = null;
+                    _pendingId = 0;
+                }
+
+                reply?.TrySetResult(frame);
+            }
+
+            failure = null;
         }
-        finally
+        catch (ProcessProtocolException error)
         {
-            _writeLock.Release();
+            Kill();
+            failure = error;
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            failure = error;
+        }
+
+        TaskCompletionSource<ProcessFrame>? orphan;
+        string name;
+        lock (_gate)
+        {
+            _broken = failure ?? new EndOfStreamException("The worker closed its pipe.");
+            orphan = _pending;
+            name = _pendingName;
+            _pending = null;
+        }
+
+        if (orphan is not null)
+        {
+            string message = failure is ProcessProtocolException
+                ? $"Worker process {ProcessId} broke the protocol while running '{name}': {failure.Message}"
+                : DescribeExit(name);
+            orphan.TrySetException(new ProcessWorkerException(message, _broken));
         }
     }
 
-    private async Task<string> DescribeExitAsync(string taskName)
+    private string DescribeExit(string taskName)
     {
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            return Volatile.Read(ref _killed) != 0
-                ? $"Worker process {ProcessId} was stopped while running '{taskName}'."
-                : $"Worker process {ProcessId} exited with code {_process.ExitCode} while running '{taskName}'.";
-        }
-        catch (OperationCanceledException)
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
         {
             Kill();
             return $"Worker process {ProcessId} closed its pipe while running '{taskName}' and was killed.";
         }
+
+        return Volatile.Read(ref _killed) != 0
+            ? $"Worker process {ProcessId} was stopped while running '{taskName}'."
+            : $"Worker process {ProcessId} exited with code {_process.ExitCode} while running '{taskName}'.";
     }
 }

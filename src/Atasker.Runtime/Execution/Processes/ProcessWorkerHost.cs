@@ -4,7 +4,6 @@ using System.ComponentModel;
 using System.IO;
 using System.IO.Pipes;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace Atasker;
 
@@ -51,11 +50,11 @@ public static class ProcessWorkerHost
     internal static int Run()
     {
         string pipeName = Environment.GetEnvironmentVariable(ProcessWorker.PipeVariable)!;
-        using var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut, PipeOptions.Asynchronous);
+        using var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut);
         try
         {
             pipe.Connect(TimeSpan.FromSeconds(30));
-            return ServeAsync(pipe).GetAwaiter().GetResult();
+            return Serve(pipe);
         }
         catch (Exception error) when (error is IOException or TimeoutException or ProcessProtocolException)
         {
@@ -64,71 +63,21 @@ public static class ProcessWorkerHost
         }
     }
 
-    private static async Task<int> ServeAsync(Stream pipe)
+    /// <summary>
+    /// Two threads take turns reading the pipe (blocking): the one that reads a task hands the reading to the other
+    /// and runs the task itself, so cancel frames are still read while a body runs, and the other thread's wake-up is
+    /// off the task's path. The parent sends one task at a time.
+    /// </summary>
+    private static int Serve(Stream pipe)
     {
-        using var writeLock = new SemaphoreSlim(1, 1);
-        async Task SendAsync(ProcessFrame frame)
-        {
-            await writeLock.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                await ProcessFrames.WriteAsync(pipe, frame).ConfigureAwait(false);
-            }
-            finally
-            {
-                writeLock.Release();
-            }
-        }
-
+        var session = new Session(pipe);
         var hello = new ProcessWriter();
         hello.WriteInt32(ProcessFrames.ProtocolVersion);
         hello.WriteInt32(Environment.ProcessId);
-        await SendAsync(new ProcessFrame(ProcessFrameKind.Hello, 0, hello.ToArray())).ConfigureAwait(false);
+        session.Send(new ProcessFrame(ProcessFrameKind.Hello, 0, hello.ToArray()));
 
-        long runningId = 0;
-        CancellationTokenSource? running = null;
-        while (await ProcessFrames.ReadAsync(pipe).ConfigureAwait(false) is { } frame)
-        {
-            switch (frame.Kind)
-            {
-                case ProcessFrameKind.Run:
-                    var cancellation = new CancellationTokenSource();
-                    Volatile.Write(ref running, cancellation);
-                    Volatile.Write(ref runningId, frame.TaskId);
-
-                    // On its own thread: the body may block, and cancel frames must still be read meanwhile.
-                    _ = Task.Factory.StartNew(
-                        async () =>
-                        {
-                            var reply = Execute(frame, cancellation.Token);
-                            Volatile.Write(ref runningId, 0);
-                            cancellation.Dispose();
-                            await SendAsync(reply).ConfigureAwait(false);
-                        },
-                        CancellationToken.None,
-                        TaskCreationOptions.LongRunning,
-                        TaskScheduler.Default).Unwrap();
-                    break;
-                case ProcessFrameKind.Cancel:
-                    if (Volatile.Read(ref runningId) == frame.TaskId)
-                    {
-                        try
-                        {
-                            Volatile.Read(ref running)?.Cancel();
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            // The task ended just now.
-                        }
-                    }
-
-                    break;
-                default:
-                    throw new ProcessProtocolException($"A worker does not expect {frame.Kind} frames.");
-            }
-        }
-
-        return 0; // The parent closed the pipe, or died.
+        new Thread(() => session.Serve()) { IsBackground = true, Name = "Atasker worker" }.Start();
+        return session.Serve();
     }
 
     /// <summary>Runs one task and returns the frame that reports how it ended.</summary>
@@ -174,6 +123,98 @@ public static class ProcessWorkerHost
             fault.WriteString(error.Message);
             fault.WriteString(error.StackTrace ?? "");
             return new ProcessFrame(ProcessFrameKind.Fault, request.TaskId, fault.ToArray());
+        }
+    }
+
+    /// <summary>One worker's pipe, shared by the two serving threads.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the worker process.")]
+    private sealed class Session(Stream pipe)
+    {
+        private readonly object _writeGate = new();
+        private readonly object _gate = new();
+        private readonly SemaphoreSlim _baton = new(1); // held by the thread that reads the pipe
+        private CancellationTokenSource? _cancellation; // the running task's, guarded by _gate
+        private long _runningId;
+
+        public void Send(ProcessFrame frame)
+        {
+            lock (_writeGate)
+            {
+                ProcessFrames.Write(pipe, frame);
+            }
+        }
+
+        /// <summary>Takes turns reading. Whichever thread sees the pipe end exits the process at once: the other may
+        /// be inside a body that never returns, and an orphaned worker must not outlive its parent.</summary>
+        public int Serve()
+        {
+            while (true)
+            {
+                _baton.Wait();
+                ProcessFrame? frame;
+                try
+                {
+                    frame = ReadUntilTask();
+                }
+                catch (Exception error) when (error is IOException or ProcessProtocolException)
+                {
+                    Console.Error.WriteLine($"Atasker worker process {Environment.ProcessId}: {error.Message}");
+                    Environment.Exit(3);
+                    return 3;
+                }
+
+                if (frame is null)
+                {
+                    Environment.Exit(0); // The parent closed the pipe, or died.
+                    return 0;
+                }
+
+                CancellationToken token;
+                lock (_gate)
+                {
+                    _runningId = frame.Value.TaskId;
+                    _cancellation = new CancellationTokenSource();
+                    token = _cancellation.Token;
+                }
+
+                _baton.Release(); // the other thread reads while this one runs the task
+                var reply = Execute(frame.Value, token);
+                lock (_gate)
+                {
+                    _runningId = 0;
+                    _cancellation!.Dispose();
+                    _cancellation = null;
+                }
+
+                Send(reply);
+            }
+        }
+
+        /// <summary>Reads frames, handling cancels, until a task arrives (null when the pipe ends).</summary>
+        private ProcessFrame? ReadUntilTask()
+        {
+            while (ProcessFrames.Read(pipe) is { } frame)
+            {
+                switch (frame.Kind)
+                {
+                    case ProcessFrameKind.Run:
+                        return frame;
+                    case ProcessFrameKind.Cancel:
+                        lock (_gate)
+                        {
+                            if (_runningId == frame.TaskId)
+                            {
+                                _cancellation?.Cancel();
+                            }
+                        }
+
+                        break;
+                    default:
+                        throw new ProcessProtocolException($"A worker does not expect {frame.Kind} frames.");
+                }
+            }
+
+            return null;
         }
     }
 
