@@ -61,7 +61,7 @@ internal static class ProcessCodec
                 return new Codec((w, v) => $"{w}.WriteBytes({v})", r => $"{r}.ReadBytes(){bang}");
             }
 
-            return Sequence(array.ElementType, "Array", depth, bang, out unsupported) ?? Fail(type, ref unsupported);
+            return Nested(array.ElementType, "Array", depth, bang, out unsupported) ?? Fail(type, ref unsupported);
         }
 
         if (type is not INamedTypeSymbol named)
@@ -79,18 +79,7 @@ internal static class ProcessCodec
 
         if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
         {
-            var inner = named.TypeArguments[0];
-            var codec = Describe(inner, depth + 1, out unsupported);
-            if (codec is null)
-            {
-                return null;
-            }
-
-            string innerName = inner.ToDisplayString(TypeFormat);
-            string w1 = "w" + (depth + 1), v1 = "v" + (depth + 1), r1 = "r" + (depth + 1);
-            return new Codec(
-                (w, v) => $"{w}.WriteNullable<{innerName}>({v}, static ({w1}, {v1}) => {codec.Value.Write(w1, v1)})",
-                r => $"{r}.ReadNullable<{innerName}>(static {r1} => {codec.Value.Read(r1)})");
+            return Nested(named.TypeArguments[0], "Nullable", depth, "", out unsupported);
         }
 
         if (IsInNamespace(named, "System"))
@@ -105,14 +94,16 @@ internal static class ProcessCodec
 
         if (named is { Name: "List", Arity: 1 } && IsInNamespace(named, "System", "Collections", "Generic"))
         {
-            return Sequence(named.TypeArguments[0], "List", depth, bang, out unsupported) ?? Fail(type, ref unsupported);
+            return Nested(named.TypeArguments[0], "List", depth, bang, out unsupported) ?? Fail(type, ref unsupported);
         }
 
         unsupported = type;
         return null;
     }
 
-    private static Codec? Sequence(ITypeSymbol element, string kind, int depth, string bang, out ITypeSymbol? unsupported)
+    /// <summary>A codec around another: <c>WriteArray</c>, <c>WriteList</c> or <c>WriteNullable</c> with the inner
+    /// value's codec as a static lambda (parameters numbered by depth, so nested lambdas never clash).</summary>
+    private static Codec? Nested(ITypeSymbol element, string kind, int depth, string bang, out ITypeSymbol? unsupported)
     {
         var codec = Describe(element, depth + 1, out unsupported);
         if (codec is null)

@@ -14,7 +14,7 @@ internal sealed class ProcessExecutor : IExecutor
 {
     private readonly object _gate = new();
     private readonly Stack<ProcessWorker> _idle = new();
-    private readonly HashSet<ProcessWorker> _busy = [];
+    private readonly Dictionary<ProcessWorker, TaskHandle> _busy = [];
     private ProcessWorkerCommand? _command;
 
     /// <summary>How workers are started (default: the current app in worker mode).</summary>
@@ -54,22 +54,31 @@ internal sealed class ProcessExecutor : IExecutor
 
     public void Dispatch(TaskHandle item) => _ = RunAsync((IProcessTask)item);
 
-    /// <summary>Kills the workers of running tasks after <paramref name="grace"/>: a stop that cancels tasks must end
-    /// even when a body ignores its token.</summary>
+    /// <summary>Kills, after <paramref name="grace"/>, the workers still running the tasks they run now: a stop that
+    /// cancels tasks must end even when a body ignores its token (and must not touch tasks submitted after it).</summary>
     public void KillBusyAfter(TimeSpan grace)
     {
+        KeyValuePair<ProcessWorker, TaskHandle>[] running;
+        lock (_gate)
+        {
+            running = [.. _busy];
+        }
+
         _ = Task.Delay(grace).ContinueWith(
             _ =>
             {
-                ProcessWorker[] busy;
-                lock (_gate)
+                foreach (var (worker, task) in running)
                 {
-                    busy = [.. _busy];
-                }
+                    bool stillRunning;
+                    lock (_gate)
+                    {
+                        stillRunning = _busy.TryGetValue(worker, out var current) && current == task;
+                    }
 
-                foreach (var worker in busy)
-                {
-                    worker.Kill();
+                    if (stillRunning)
+                    {
+                        worker.Kill();
+                    }
                 }
             },
             CancellationToken.None,
@@ -120,7 +129,7 @@ internal sealed class ProcessExecutor : IExecutor
 
         lock (_gate)
         {
-            _busy.Add(worker);
+            _busy.Add(worker, handle);
         }
 
         TaskState outcome;
