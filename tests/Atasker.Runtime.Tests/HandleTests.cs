@@ -75,6 +75,24 @@ public sealed class HandleTests
     }
 
     [Fact]
+    public void A_stream_of_tasks_never_starts_before_it_was_queued_or_ends_before_it_started()
+    {
+        var handles = new List<TaskHandle<int>>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            handles.Add(_supervisor.Submit(() => i));
+        }
+
+        TaskHandle.WaitCompleted(handles, Probe.Patience);
+
+        Assert.All(handles, handle =>
+        {
+            Assert.True(handle.QueuedAt <= handle.StartedAt, $"{handle} started at {handle.StartedAt:O}, queued at {handle.QueuedAt:O}");
+            Assert.True(handle.StartedAt <= handle.CompletedAt, $"{handle} completed at {handle.CompletedAt:O}, started at {handle.StartedAt:O}");
+        });
+    }
+
+    [Fact]
     public void GetTask_finds_unfinished_tasks_and_forgets_finished_ones()
     {
         using var probe = new Probe();

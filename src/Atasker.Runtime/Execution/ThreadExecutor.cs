@@ -150,8 +150,21 @@ internal sealed class ThreadExecutor : IExecutor
         t_supervisor = _supervisor;
         try
         {
-            while (_queue.TryDequeue(out var item) || TryFindWork(out item))
+            // When the next task is taken right after the last one ended, that end is also the next start: one clock
+            // read per task in a busy stream.
+            long now = Clock.Now;
+            while (true)
             {
+                if (!_queue.TryDequeue(out var item))
+                {
+                    if (!TryFindWork(out item))
+                    {
+                        break;
+                    }
+
+                    now = Clock.Now;
+                }
+
                 // Only "has anything been taken since the last tick" matters, so a lost increment is harmless.
                 Volatile.Write(ref _taken.Value, Volatile.Read(ref _taken.Value) + 1);
 
@@ -161,7 +174,6 @@ internal sealed class ThreadExecutor : IExecutor
                     EnsureSomeoneComes(critical: false);
                 }
 
-                long now = Clock.Now;
                 while (item is not null)
                 {
                     item = item.Execute(ref now);

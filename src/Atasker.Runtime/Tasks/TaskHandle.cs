@@ -303,7 +303,9 @@ public class TaskHandle
             return false;
         }
 
-        Volatile.Write(ref _startedTicks, now);
+        // The caller may pass the end of the task before (a busy thread's clock read saved): never before this one
+        // entered its queue.
+        Volatile.Write(ref _startedTicks, Math.Max(now, EnqueuedTicks));
         return true;
     }
 
