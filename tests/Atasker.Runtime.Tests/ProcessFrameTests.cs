@@ -8,7 +8,7 @@ public sealed class ProcessFrameTests
     public async Task A_frame_round_trips_and_a_clean_end_is_null()
     {
         using var stream = new MemoryStream();
-        await ProcessFrames.WriteAsync(stream, new ProcessFrame(ProcessFrameKind.Result, 42, new byte[] { 1, 2, 3 }));
+        ProcessFrames.Write(stream, new ProcessFrame(ProcessFrameKind.Result, 42, new byte[] { 1, 2, 3 }));
         stream.Position = 0;
 
         var frame = await ProcessFrames.ReadAsync(stream);

@@ -97,10 +97,7 @@ public sealed partial class TaskGenerator
         private static void WriteStub(IndentedWriter writer, TaskMethodModel model)
         {
             var parameters = StubParameters(model);
-            WriteDocumentation(writer, model, parameters, withOptions: true);
-            writer.Line(GeneratedCode);
-            string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
-            writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}{model.TypeParameters}({declared}){Constraints(model)}");
+            WriteOptionsStubHeader(writer, model, parameters);
             if (model.Mode == GenerationMode.ThrowingLaunchers)
             {
                 writer.Indent().Line(Throw(model)).Outdent();
@@ -163,11 +160,7 @@ public sealed partial class TaskGenerator
         /// values, not later ones) and hands them to the launcher with the result's decoder.</summary>
         private static void WriteProcessStub(IndentedWriter writer, TaskMethodModel model, ProcessMethodModel process)
         {
-            var parameters = StubParameters(model);
-            WriteDocumentation(writer, model, parameters, withOptions: true);
-            writer.Line(GeneratedCode);
-            string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
-            writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}({declared})");
+            WriteOptionsStubHeader(writer, model, StubParameters(model));
             writer.Line("{").Indent();
             writer.Line("var __arguments = new global::Atasker.ProcessWriter();");
             foreach (string write in process.ArgumentWrites)
@@ -232,6 +225,15 @@ public sealed partial class TaskGenerator
         /// <summary>The body of a launcher for a method with an error: it compiles, and says what to fix if called.</summary>
         private static string Throw(TaskMethodModel model) =>
             $"=> throw new global::System.InvalidOperationException({CSharpText.StringLiteral($"{model.DisplayName} cannot run as a background task until error {model.ErrorId} is fixed; see the build's diagnostics.")});";
+
+        /// <summary>The documentation, attribute and signature of <c>StartX(params..., TaskOptions? options)</c>.</summary>
+        private static void WriteOptionsStubHeader(IndentedWriter writer, TaskMethodModel model, List<ParameterModel> parameters)
+        {
+            WriteDocumentation(writer, model, parameters, withOptions: true);
+            writer.Line(GeneratedCode);
+            string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
+            writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}{model.TypeParameters}({declared}){Constraints(model)}");
+        }
 
         private static string MethodInfo(TaskMethodModel model)
         {

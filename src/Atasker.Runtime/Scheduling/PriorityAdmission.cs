@@ -48,22 +48,6 @@ internal sealed class PriorityAdmission : IDisposable
     /// <summary>The pool's name in diagnostics: "thread", "async" or "process".</summary>
     public string Name { get; }
 
-    public PoolLimits Limits
-    {
-        get
-        {
-            _gate.Enter();
-            try
-            {
-                return _limits;
-            }
-            finally
-            {
-                _gate.Exit();
-            }
-        }
-    }
-
     public PoolInfo GetInfo()
     {
         _gate.Enter();

@@ -186,8 +186,6 @@ public class TaskHandle
     // ---------------------------------------------------------------------------------------------------------
     // Used by the supervisor, the pools and the executors.
 
-    internal bool ObservesCancellation => _observesCancellation;
-
     internal PriorityAdmission Pool => _pool;
 
     internal bool IsCancellationRequested => Volatile.Read(ref _cancelRequested) != 0;

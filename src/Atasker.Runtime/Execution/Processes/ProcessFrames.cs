@@ -49,13 +49,7 @@ internal static class ProcessFrames
 
     private const int HeaderBytes = 4 + 1 + 8;
 
-    public static async Task WriteAsync(Stream stream, ProcessFrame frame, CancellationToken cancellationToken = default)
-    {
-        await stream.WriteAsync(Encode(frame), cancellationToken).ConfigureAwait(false);
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes a frame, blocking: for the dedicated threads that own a pipe's writes.</summary>
+    /// <summary>Writes a frame (blocking: the dedicated threads that own a pipe's writes call it).</summary>
     public static void Write(Stream stream, ProcessFrame frame)
     {
         stream.Write(Encode(frame));

@@ -108,10 +108,7 @@ internal sealed class ProcessWorker : IAsyncDisposable
         request.WriteBytes(arguments);
         try
         {
-            lock (_writeGate)
-            {
-                ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Run, taskId, request.ToArray()));
-            }
+            Send(new ProcessFrame(ProcessFrameKind.Run, taskId, request.ToArray()));
         }
         catch (IOException)
         {
@@ -126,10 +123,7 @@ internal sealed class ProcessWorker : IAsyncDisposable
     {
         try
         {
-            lock (_writeGate)
-            {
-                ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Cancel, taskId, ReadOnlyMemory<byte>.Empty));
-            }
+            Send(new ProcessFrame(ProcessFrameKind.Cancel, taskId, ReadOnlyMemory<byte>.Empty));
         }
         catch (Exception error) when (error is IOException or ObjectDisposedException)
         {
@@ -162,6 +156,14 @@ internal sealed class ProcessWorker : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Send(ProcessFrame frame)
+    {
+        lock (_writeGate)
+        {
+            ProcessFrames.Write(_pipe, frame);
+        }
     }
 
     private static ProcessStartInfo CreateStartInfo(ProcessWorkerCommand command, string pipeName)
