@@ -20,6 +20,23 @@ gate.Set();
 TaskHandle.WaitCompleted(queued.Append(hold));
 Console.WriteLine($"priority: {string.Join(", ", order)}");
 
+// Async tasks, on an async loop: every continuation of a body runs on the loop's one thread.
+var fetched = await Jobs.StartFetch("aot://sample");
+var loopThreads = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Jobs.StartLoopThread().Completion));
+Console.WriteLine($"async: {fetched}, 4 tasks on {loopThreads.Distinct().Count()} loop thread");
+
+// TaskPoolExecutor: a bounded pool of async workers; Map yields in input order.
+await using (var executor = new TaskPoolExecutor(maxWorkers: 3))
+{
+    var squares = new List<int>();
+    await foreach (var square in executor.Map(Jobs.SquareLaterAsync, Enumerable.Range(1, 5)))
+    {
+        squares.Add(square);
+    }
+
+    Console.WriteLine($"executor: {string.Join(", ", squares)}; Submit = {await executor.Submit(() => Jobs.SquareLaterAsync(9))}");
+}
+
 // Process tasks, in worker processes of the default supervisor's process pool.
 var fib = Jobs.StartFib(30);
 Console.WriteLine($"process: Fib(30) = {await fib} in {(await Jobs.StartWorkerId() == Environment.ProcessId ? "this process (wrong!)" : "a worker process")}");
@@ -55,6 +72,26 @@ public static partial class Jobs
         {
             order.Add(name);
         }
+    }
+
+    [BackgroundTask]
+    public static async partial Task<string> FetchAsync(string url)
+    {
+        await Task.Delay(1);
+        return $"fetched {url}";
+    }
+
+    [BackgroundTask]
+    public static async partial Task<int> LoopThreadAsync()
+    {
+        await Task.Yield();
+        return Environment.CurrentManagedThreadId;
+    }
+
+    public static async Task<int> SquareLaterAsync(int x)
+    {
+        await Task.Yield();
+        return x * x;
     }
 
     [BackgroundTask(Kind = TaskKind.Process)]

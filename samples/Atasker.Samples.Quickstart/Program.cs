@@ -44,10 +44,44 @@ catch (ArgumentException error)
     Console.WriteLine($"Build(-1) failed: {error.Message}");
 }
 
-// 5. Stop: runs what was accepted (or cancels it with cancelTasks: true); every handle ends.
+// 5. Async bodies run as async tasks on an async loop: one dedicated thread, every continuation back on it.
+var feeds = new Feeds();
+TaskHandle<string> fetch = feeds.StartFetch("https://example.com");
+Console.WriteLine(await fetch);
+
+// 6. TaskPoolExecutor: a bounded pool of async workers with a concurrent.futures API.
+await using (var executor = new TaskPoolExecutor(maxWorkers: 3))
+{
+    Console.WriteLine($"Submit: 6 x 7 = {await executor.Submit(() => Feeds.MultiplyAsync(6, 7))}");
+    var doubled = new List<int>();
+    await foreach (var result in executor.Map(x => Feeds.MultiplyAsync(x, 2), Enumerable.Range(0, 5)))
+    {
+        doubled.Add(result);
+    }
+
+    Console.WriteLine($"Map: [{string.Join(", ", doubled)}]");
+}
+
+// 7. Stop: runs what was accepted (or cancels it with cancelTasks: true); every handle ends.
 supervisor.Stop();
 TaskSupervisor.Default.Stop();
 Console.WriteLine($"stopped: {supervisor.GetInfo().Thread}");
+
+public partial class Feeds
+{
+    [BackgroundTask]
+    public async partial Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+    {
+        await Task.Delay(100, cancellationToken); // simulate I/O
+        return $"Data from {url} (on '{Thread.CurrentThread.Name}')";
+    }
+
+    public static async Task<int> MultiplyAsync(int x, int y)
+    {
+        await Task.Delay(10);
+        return x * y;
+    }
+}
 
 public partial class Reports
 {

@@ -27,6 +27,7 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidPriority,
         DiagnosticDescriptors.AsyncKindOnSyncBody,
         DiagnosticDescriptors.LoopOnSyncBody,
+        DiagnosticDescriptors.LoopWithoutLoopKind,
         DiagnosticDescriptors.ProcessInstanceMethod,
         DiagnosticDescriptors.ProcessGenericMethod,
         DiagnosticDescriptors.ProcessUnsupportedType,

@@ -32,6 +32,8 @@ public sealed class DiagnosticTests
         { "ATSK0013 undefined priority", "public partial class C { [BackgroundTask({|ATSK0013:Priority = (TaskPriority)7|})] public partial void Run() { } }" },
         { "ATSK0014 async kind on sync body", "public partial class C { [BackgroundTask({|ATSK0014:Kind = TaskKind.Async|})] public partial int Run() => 1; }" },
         { "ATSK0015 loop on sync body", "public partial class C { [BackgroundTask({|ATSK0015:Loop = \"io\"|})] public partial int Run() => 1; }" },
+        { "ATSK0016 loop on a thread-kind async body", "public partial class C { [BackgroundTask(Kind = TaskKind.Thread, {|ATSK0016:Loop = \"io\"|})] public partial Task<int> RunAsync() => Task.FromResult(1); }" },
+        { "ATSK0016 loop on a process task", "public partial class C { [BackgroundTask(Kind = TaskKind.Process, {|ATSK0016:Loop = \"io\"|})] public static partial Task<int> RunAsync() => Task.FromResult(1); }" },
         { "ATSK0020 process task on an instance method", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public partial int {|ATSK0020:Run|}() => 1; }" },
         { "ATSK0021 generic process task", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial T {|ATSK0021:Echo|}<T>(T value) => value; }" },
         { "ATSK0021 process task in a generic type", "public partial class Box<T> { [BackgroundTask(Kind = TaskKind.Process)] public static partial int {|ATSK0021:Size|}() => 1; }" },
@@ -59,6 +61,7 @@ public sealed class DiagnosticTests
         { "ATSK0013 every defined priority", "public partial class C { [BackgroundTask(Priority = TaskPriority.Critical)] public partial void A() { } [BackgroundTask(Priority = TaskPriority.Low)] public partial void B() { } }" },
         { "ATSK0014 thread kind on sync body", "public partial class C { [BackgroundTask(Kind = TaskKind.Thread)] public partial int Run() => 1; }" },
         { "ATSK0015 no loop on sync body", "public partial class C { [BackgroundTask(Priority = TaskPriority.High)] public partial int Run() => 1; }" },
+        { "ATSK0016 loop on an async body", "public partial class C { [BackgroundTask(Loop = \"io\")] public partial Task<int> RunAsync() => Task.FromResult(1); [BackgroundTask(Kind = TaskKind.Async, Loop = \"io\")] public partial ValueTask GoAsync() => default; }" },
         { "ATSK0020-23 a valid process task", "public partial class C { public enum E { A } [BackgroundTask(Kind = TaskKind.Process)] internal static partial Task<System.Collections.Generic.List<int[]>?> Run(string? s, E e, Guid? g, byte[] data, DateTimeOffset[] when, CancellationToken token) => Task.FromResult<System.Collections.Generic.List<int[]>?>(null); }" },
         { "no attribute at all", "public class C { public int Build(ref int id) => id; public async void Run() { await Task.Yield(); } }" },
     };

@@ -16,12 +16,17 @@ public sealed class CachingTests
         """;
 
     private const string Second = """
+        using System.Threading.Tasks;
         using Atasker;
         namespace Demo;
         public partial class Second
         {
-            [BackgroundTask]
-            public static partial void Two(string text) { }
+            [BackgroundTask(Loop = "io")]
+            public static async partial Task<int> TwoAsync(string text)
+            {
+                await Task.Yield();
+                return text.Length;
+            }
         }
         """;
 
@@ -46,6 +51,26 @@ public sealed class CachingTests
         var result = RunTwice(tree => tree.FilePath == "Source0.cs" ? First.Replace("value * 2", "value * 3", StringComparison.Ordinal) : null);
 
         AssertNothingChanged(result);
+    }
+
+    [Fact]
+    public void An_edit_inside_an_async_body_changes_no_model_and_emits_nothing_again()
+    {
+        var result = RunTwice(tree => tree.FilePath == "Source1.cs" ? Second.Replace("await Task.Yield();", "await Task.Delay(5);", StringComparison.Ordinal) : null);
+
+        AssertNothingChanged(result);
+    }
+
+    [Fact]
+    public void Changing_the_loop_of_an_async_task_re_emits_only_that_method()
+    {
+        var result = RunTwice(tree => tree.FilePath == "Source1.cs" ? Second.Replace("\"io\"", "\"db\"", StringComparison.Ordinal) : null);
+
+        var outputs = result.TrackedSteps[TrackingNames.ValidTaskMethods].SelectMany(step => step.Outputs).ToList();
+        Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Cached);
+        var emitted = result.GeneratedSources.Single(source => source.HintName.Contains("TwoAsync", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("loop: \"db\"", emitted, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,6 +49,35 @@ internal static class TestSources
                 public partial int Defined(int x) => x;
             }
 
+            public partial class Feeds
+            {
+                [BackgroundTask]
+                public async partial System.Threading.Tasks.Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+                {
+                    await System.Threading.Tasks.Task.Delay(1, cancellationToken);
+                    return url;
+                }
+
+                [BackgroundTask(Loop = "io", Priority = TaskPriority.High)]
+                public static partial System.Threading.Tasks.Task PingAsync(int times) => System.Threading.Tasks.Task.CompletedTask;
+
+                [BackgroundTask]
+                public partial System.Threading.Tasks.ValueTask<int> Parse(string text) => new(text.Length);
+
+                [BackgroundTask(Kind = TaskKind.Async)]
+                internal partial System.Threading.Tasks.ValueTask FlushAsync() => default;
+
+                [BackgroundTask(Kind = TaskKind.Thread)]
+                public async partial System.Threading.Tasks.Task<int> CrunchAsync(int n)
+                {
+                    await System.Threading.Tasks.Task.Yield();
+                    return n;
+                }
+
+                [BackgroundTask]
+                public partial System.Threading.Tasks.Task<T> EchoAsync<T>(T value) => System.Threading.Tasks.Task.FromResult(value);
+            }
+
             public static partial class Outer
             {
                 public partial class Box<T>

@@ -20,6 +20,11 @@ internal static class CSharpText
 
     public static string StringLiteral(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
+    /// <summary>Text safe inside a one-line XML documentation comment.</summary>
+    public static string XmlText(string value) => new System.Text.StringBuilder(value)
+        .Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace('\r', ' ').Replace('\n', ' ')
+        .ToString();
+
     public static string Accessibility(Accessibility accessibility) => accessibility switch
     {
         Microsoft.CodeAnalysis.Accessibility.Public => "public",

@@ -27,6 +27,9 @@ namespace Atasker.Generators.Model;
 /// <param name="TakesCancellationToken">Whether the last parameter is the task's cancellation token.</param>
 /// <param name="Priority">The attribute's priority, as the enum's number.</param>
 /// <param name="Delay">The attribute's delay in seconds.</param>
+/// <param name="Kind">Where the body runs, as the TaskKind number: Async for an awaitable body unless the attribute
+/// says otherwise.</param>
+/// <param name="Loop">For an async body, the loop the attribute names (null: the default loop).</param>
 /// <param name="Process">For <see cref="GenerationMode.ProcessLaunchers"/>, how values cross the process boundary.</param>
 internal sealed record TaskMethodModel(
     string HintName,
@@ -49,4 +52,6 @@ internal sealed record TaskMethodModel(
     bool TakesCancellationToken,
     int Priority,
     double Delay,
+    int Kind,
+    string? Loop,
     ProcessMethodModel? Process = null);

@@ -145,7 +145,8 @@ public sealed partial class TaskGenerator
 
             writer.Line("{");
             writer.Indent();
-            writer.Line($"return {Launcher}{typeArguments}(");
+            string launcher = KnownTypes.IsAwaitable(model.Shape) ? Launcher + "Async" : Launcher;
+            writer.Line($"return {launcher}{typeArguments}(");
             writer.Indent();
             writer.Line(MethodInfo(model) + ",");
             writer.Line("options,");
@@ -248,9 +249,19 @@ public sealed partial class TaskGenerator
                 arguments.Add("observesCancellation: true");
             }
 
-            if (model.Process is not null)
+            switch (model.Kind)
             {
-                arguments.Add("kind: global::Atasker.TaskKind.Process");
+                case KnownTypes.AsyncKind:
+                    arguments.Add("kind: global::Atasker.TaskKind.Async");
+                    break;
+                case KnownTypes.ProcessKind:
+                    arguments.Add("kind: global::Atasker.TaskKind.Process");
+                    break;
+            }
+
+            if (model.Loop is not null)
+            {
+                arguments.Add("loop: " + CSharpText.StringLiteral(model.Loop));
             }
 
             return $"new global::Atasker.TaskMethodInfo({string.Join(", ", arguments)})";
@@ -262,6 +273,8 @@ public sealed partial class TaskGenerator
             {
                 GenerationMode.ThrowingLaunchers => $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>",
                 GenerationMode.ProcessLaunchers => $"/// <summary>Runs <c>{model.DisplayName}</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>",
+                _ when model.Kind == KnownTypes.AsyncKind => $"/// <summary>Runs <c>{model.DisplayName}</c> as an async task on {(model.Loop is null ? "the default async loop" : $"async loop \"{CSharpText.XmlText(model.Loop)}\"")} of the supervisor and returns its handle at once.</summary>",
+                _ when KnownTypes.IsAwaitable(model.Shape) => $"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads (holding a thread until the task it returns completes) and returns its handle at once.</summary>",
                 _ => $"/// <summary>Runs <c>{model.DisplayName}</c> as a background task on the supervisor's threads and returns its handle at once.</summary>",
             });
             foreach (var parameter in parameters)

@@ -37,9 +37,7 @@ public sealed partial class TaskGenerator
                 ? (check.HasError(DiagnosticIds.GeneratedNameCollision) ? GenerationMode.DeclarationOnly : GenerationMode.ThrowingLaunchers)
                 : check.Arguments.Kind == KnownTypes.ProcessKind
                     ? GenerationMode.ProcessLaunchers
-                    : KnownTypes.IsAwaitable(check.Shape)
-                        ? GenerationMode.DeclarationOnly // async loops are not in this version yet
-                        : GenerationMode.Launchers;
+                    : GenerationMode.Launchers;
 
             var type = method.ContainingType;
             var containingTypes = ContainingTypes(type);
@@ -66,6 +64,7 @@ public sealed partial class TaskGenerator
                 + (method.IsStatic ? " static" : "")
                 + (needsUnsafe ? " unsafe" : "");
             var arguments = check.Arguments;
+            int kind = TaskMethodValidator.KindOf(check);
 
             return new TaskMethodModel(
                 HintName: HintName(method, ns),
@@ -90,6 +89,8 @@ public sealed partial class TaskGenerator
                 TakesCancellationToken: check.TakesCancellationToken,
                 Priority: arguments.Priority,
                 Delay: arguments.Delay,
+                Kind: kind,
+                Loop: kind == KnownTypes.AsyncKind ? arguments.Loop : null,
                 Process: mode == GenerationMode.ProcessLaunchers ? ProcessModel(method, signature, check) : null);
         }
 

@@ -82,6 +82,11 @@ internal static class DiagnosticDescriptors
         "Loop on a synchronous body is ignored",
         "[BackgroundTask] method '{0}' names Loop \"{1}\" but has a synchronous body, which runs on the supervisor's threads and ignores Loop; remove Loop or return Task");
 
+    public static readonly DiagnosticDescriptor LoopWithoutLoopKind = Warning(
+        DiagnosticIds.LoopWithoutLoopKind,
+        "Loop is ignored unless the task runs on a loop",
+        "[BackgroundTask] method '{0}' names Loop \"{1}\" but has Kind = TaskKind.{2}, which does not run on an async loop and ignores Loop; remove Loop or Kind");
+
     public static readonly DiagnosticDescriptor ProcessInstanceMethod = Error(
         DiagnosticIds.ProcessInstanceMethod,
         "Process task must be static",

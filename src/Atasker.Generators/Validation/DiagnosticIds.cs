@@ -17,6 +17,7 @@ internal static class DiagnosticIds
     public const string InvalidPriority = "ATSK0013";
     public const string AsyncKindOnSyncBody = "ATSK0014";
     public const string LoopOnSyncBody = "ATSK0015";
+    public const string LoopWithoutLoopKind = "ATSK0016";
     public const string ProcessInstanceMethod = "ATSK0020";
     public const string ProcessGenericMethod = "ATSK0021";
     public const string ProcessUnsupportedType = "ATSK0022";

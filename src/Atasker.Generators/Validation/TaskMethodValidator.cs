@@ -81,6 +81,10 @@ internal static class TaskMethodValidator
                 check.Report(DiagnosticDescriptors.LoopOnSyncBody, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop);
             }
         }
+        else if (arguments.Loop is not null && KindOf(check) != KnownTypes.AsyncKind)
+        {
+            check.Report(DiagnosticDescriptors.LoopWithoutLoopKind, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop, arguments.Kind == KnownTypes.ProcessKind ? "Process" : "Thread");
+        }
 
         if (arguments.Kind == KnownTypes.ProcessKind)
         {
@@ -90,6 +94,12 @@ internal static class TaskMethodValidator
         CheckGeneratedNames(method, declaration, check);
         return check;
     }
+
+    /// <summary>Where the body runs, as the TaskKind number: the attribute's Kind, else Async for an awaitable body and
+    /// Thread for any other (a sync body never runs on a loop).</summary>
+    public static int KindOf(TaskMethodCheck check) =>
+        !KnownTypes.IsAwaitable(check.Shape) ? (check.Arguments.Kind == KnownTypes.ProcessKind ? KnownTypes.ProcessKind : KnownTypes.ThreadKind)
+        : check.Arguments.Kind ?? KnownTypes.AsyncKind;
 
     /// <summary>The launcher's name: Start + the method's name without a trailing Async.</summary>
     public static string StubNameOf(string methodName) => "Start" + TrimAsync(methodName);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -28,11 +29,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private const int Stopping = 2;
     private const int Stopped = 3;
 
+    /// <summary>The loop async tasks run on when they name none (and no other loop was made the default).</summary>
+    private const string DefaultLoopName = "default";
+
     private static long s_lastTaskId;
     private static int s_lastSupervisorNumber;
 
     private readonly ThreadExecutor _threadExecutor;
     private readonly PriorityAdmission _threadPool;
+    private readonly PriorityAdmission _asyncPool;
     private readonly ProcessExecutor _processExecutor = new();
     private readonly PriorityAdmission _processPool;
     private readonly TaskRegistry _registry = new();
@@ -45,7 +50,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private bool _disposed;
     private TaskCompletionSource _stopped = NewSignal();
 
-    private PoolLimits _asyncLimits;
+    // The loops, in creation order, and the name of the one chosen as default; guarded by _lifecycleGate.
+    private readonly List<AsyncLoop> _loops = [];
+    private string? _defaultLoop;
+
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
 
@@ -66,6 +74,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
             _threadExecutor,
             this);
+        _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopExecutor.Instance, this);
         _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this);
         ApplyQueueWaitThresholds();
     }
@@ -129,17 +138,14 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public void SetThreadPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0) =>
         _threadPool.SetLimits(ValidLimits("thread", poolSize, reserveNormal, reserveHigh));
 
-    /// <summary>Sets the async pool's limits (running async bodies). Default: no limit.</summary>
+    /// <summary>
+    /// Sets the async pool's limits, live: how many async bodies (on all of the supervisor's loops) may be running,
+    /// that is started and not yet completed, by priority. Default: no limit.
+    /// </summary>
     /// <inheritdoc cref="SetThreadPool" path="/param"/>
     /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
-    public void SetAsyncPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0)
-    {
-        var limits = ValidLimits("async", poolSize, reserveNormal, reserveHigh);
-        lock (_lifecycleGate)
-        {
-            _asyncLimits = limits;
-        }
-    }
+    public void SetAsyncPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0) =>
+        _asyncPool.SetLimits(ValidLimits("async", poolSize, reserveNormal, reserveHigh));
 
     /// <summary>Sets the process pool's limits (busy worker processes), live. Default <c>(ProcessorCount)</c>.</summary>
     /// <inheritdoc cref="SetThreadPool" path="/param"/>
@@ -189,6 +195,11 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                     _stopped = NewSignal();
                     _registry.Open();
                     _threadExecutor.Restart();
+                    foreach (var loop in _loops)
+                    {
+                        loop.Restart();
+                    }
+
                     break;
             }
 
@@ -199,7 +210,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>
     /// Stops accepting work. With <paramref name="cancelTasks"/> false, everything accepted still runs (delayed tasks
     /// after their delay); with true, queued and delayed tasks are canceled and running ones have their token
-    /// signalled. Then the supervisor's threads are let go. Idempotent; a later call may add
+    /// signalled (async bodies that ignore it for 3 seconds are abandoned: their handles end Canceled). Then the
+    /// supervisor's threads are let go and its loops stopped; <see cref="Start"/> runs them again. Idempotent; a later call may add
     /// <paramref name="cancelTasks"/> to a stop in progress.
     /// </summary>
     /// <param name="wait">Whether to block until the stop has finished; when false, it finishes in the background.</param>
@@ -255,19 +267,107 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>A snapshot of the supervisor and its pools.</summary>
     public SupervisorInfo GetInfo()
     {
-        PoolLimits asyncLimits;
+        string[] loops;
         lock (_lifecycleGate)
         {
-            asyncLimits = _asyncLimits;
+            loops = _loops.ConvertAll(loop => loop.Name).ToArray();
         }
 
-        return new SupervisorInfo(
-            Id,
-            IsActive,
-            _threadPool.GetInfo(),
-            new PoolInfo(asyncLimits, 0, 0),
-            _processPool.GetInfo(),
-            Array.Empty<string>());
+        return new SupervisorInfo(Id, IsActive, _threadPool.GetInfo(), _asyncPool.GetInfo(), _processPool.GetInfo(), loops);
+    }
+
+    /// <summary>
+    /// Creates an async loop: a dedicated thread for async tasks (<see cref="TaskOptions.Loop"/>,
+    /// <see cref="BackgroundTaskAttribute.Loop"/>) and <see cref="AsyncLoop.Run{T}(Func{Task{T}})"/>. Starts the
+    /// supervisor if it has not started.
+    /// </summary>
+    /// <param name="name">The loop's name, unique within the supervisor.</param>
+    /// <param name="isDefault">Whether async tasks that name no loop run on this one (instead of the loop named
+    /// "default").</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space, or the supervisor already has
+    /// a loop of that name.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The supervisor is stopping or stopped.</exception>
+    public AsyncLoop CreateLoop(string name, bool isDefault = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_lifecycleGate)
+        {
+            if (FindLoop(name) is not null)
+            {
+                throw new ArgumentException($"Task supervisor '{Id}' already has an async loop named '{name}'; use GetLoop(\"{name}\").", nameof(name));
+            }
+
+            var loop = AddLoop(name, $"async loop '{name}'");
+            if (isDefault)
+            {
+                _defaultLoop = name;
+            }
+
+            return loop;
+        }
+    }
+
+    /// <summary>
+    /// Gets an async loop by name; null gets the default loop (the one created with <c>isDefault: true</c>, else the
+    /// loop named "default", created on demand).
+    /// </summary>
+    /// <param name="name">The loop's name, or null for the default loop.</param>
+    /// <exception cref="ArgumentException">There is no loop named <paramref name="name"/> (only the default loop is
+    /// created on demand; make others with <see cref="CreateLoop"/>).</exception>
+    /// <exception cref="InvalidOperationException">The default loop must be created and the supervisor is stopping or
+    /// stopped.</exception>
+    public AsyncLoop GetLoop(string? name = null) => LoopFor(name, "GetLoop");
+
+    /// <summary>Runs <paramref name="body"/> as an async task on an async loop (<see cref="TaskOptions.Loop"/>, or the
+    /// default loop); its slot in the async pool is held until the returned task completes.</summary>
+    /// <param name="body">The work; it receives the task's cancellation token.</param>
+    /// <param name="options">Priority, delay, loop, cancellation; <see cref="TaskOptions.Supervisor"/> must be null or this.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names another supervisor, or a loop this supervisor
+    /// does not have.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The priority or the delay in <paramref name="options"/> is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The supervisor, or the loop, is stopping or stopped.</exception>
+    /// <remarks>A body that returns a null task faults its handle with <see cref="InvalidOperationException"/>.</remarks>
+    public TaskHandle<T> SubmitAsync<T>(Func<CancellationToken, Task<T>> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new AsyncFuncTask<Func<CancellationToken, Task<T>>, T>(
+            body,
+            static (body, cancellationToken) => new ValueTask<T>(body(cancellationToken) ?? throw TaskLauncher.NullTask()));
+        return SubmitOwn(task, options, observesCancellation: true, TaskKind.Async);
+    }
+
+    /// <inheritdoc cref="SubmitAsync{T}(Func{CancellationToken, Task{T}}, TaskOptions?)"/>
+    public TaskHandle SubmitAsync(Func<CancellationToken, Task> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new AsyncActionTask<Func<CancellationToken, Task>>(
+            body,
+            static (body, cancellationToken) => new ValueTask(body(cancellationToken) ?? throw TaskLauncher.NullTask()));
+        return SubmitOwn(task, options, observesCancellation: true, TaskKind.Async);
+    }
+
+    /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, as an async task on an async loop.</summary>
+    /// <inheritdoc cref="SubmitAsync{T}(Func{CancellationToken, Task{T}}, TaskOptions?)"/>
+    public TaskHandle<T> SubmitAsync<T>(Func<Task<T>> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new AsyncFuncTask<Func<Task<T>>, T>(
+            body,
+            static (body, _) => new ValueTask<T>(body() ?? throw TaskLauncher.NullTask()));
+        return SubmitOwn(task, options, observesCancellation: false, TaskKind.Async);
+    }
+
+    /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, as an async task on an async loop.</summary>
+    /// <inheritdoc cref="SubmitAsync{T}(Func{CancellationToken, Task{T}}, TaskOptions?)"/>
+    public TaskHandle SubmitAsync(Func<Task> body, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var task = new AsyncActionTask<Func<Task>>(
+            body,
+            static (body, _) => new ValueTask(body() ?? throw TaskLauncher.NullTask()));
+        return SubmitOwn(task, options, observesCancellation: false, TaskKind.Async);
     }
 
     /// <summary>Runs <paramref name="body"/> on one of the supervisor's threads.</summary>
@@ -370,13 +470,29 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         bool delayed = delay > TimeSpan.Zero;
-        var pool = method.Kind == TaskKind.Process ? _processPool : _threadPool;
+        var pool = method.Kind switch
+        {
+            TaskKind.Async => _asyncPool,
+            TaskKind.Process => _processPool,
+            _ => _threadPool,
+        };
         task.Initialize(this, pool, Interlocked.Increment(ref s_lastTaskId), name, priority, method.Kind, method.ObservesCancellation, delayed);
+        AsyncLoop? loop = null;
+        if (method.Kind == TaskKind.Async)
+        {
+            loop = LoopFor(options?.Loop ?? method.Loop, $"task '{name}'");
+            ((IAsyncTask)task).Loop = loop;
+            if (!loop.TryAccept(task))
+            {
+                throw new InvalidOperationException($"{loop} is stopping or stopped; task '{name}' was not submitted.");
+            }
+        }
+
         int phase = Volatile.Read(ref _phase);
         if (!(phase == Running || (phase == NotStarted && TryStartOnFirstSubmission())) || !_registry.TryAdd(task))
         {
-            throw new InvalidOperationException(
-                $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; task '{name}' was not submitted. Call Start() to use it again.");
+            loop?.Forget(task);
+            throw StoppedError($"task '{name}' was not submitted");
         }
 
         var cancellation = options?.CancellationToken ?? default;
@@ -400,13 +516,13 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation)
+    private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation, TaskKind kind = TaskKind.Thread)
     {
-        SubmitOwn((TaskHandle)task, options, observesCancellation);
+        SubmitOwn((TaskHandle)task, options, observesCancellation, kind);
         return task;
     }
 
-    private TaskHandle SubmitOwn(TaskHandle task, TaskOptions? options, bool observesCancellation)
+    private TaskHandle SubmitOwn(TaskHandle task, TaskOptions? options, bool observesCancellation, TaskKind kind = TaskKind.Thread)
     {
         if (options?.Supervisor is { } other && other != this)
         {
@@ -415,9 +531,67 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                 nameof(options));
         }
 
-        SubmitCore(task, new TaskMethodInfo(options?.Name ?? "task", observesCancellation: observesCancellation), options);
+        SubmitCore(task, new TaskMethodInfo(options?.Name ?? "task", observesCancellation: observesCancellation, kind: kind), options);
         return task;
     }
+
+    /// <summary>Forgets a loop stopped on its own: its name may be used again.</summary>
+    internal void ForgetLoop(AsyncLoop loop)
+    {
+        lock (_lifecycleGate)
+        {
+            _loops.Remove(loop);
+            if (_defaultLoop == loop.Name)
+            {
+                _defaultLoop = null;
+            }
+        }
+    }
+
+    private InvalidOperationException StoppedError(string what) => new(
+        $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; {what}. Call Start() to use it again.");
+
+    /// <summary>The loop named <paramref name="name"/> (null: the default one, created on demand).</summary>
+    private AsyncLoop LoopFor(string? name, string requester)
+    {
+        lock (_lifecycleGate)
+        {
+            name ??= _defaultLoop ?? DefaultLoopName;
+            if (FindLoop(name) is { } loop)
+            {
+                return loop;
+            }
+
+            if (name != DefaultLoopName)
+            {
+                throw new ArgumentException(
+                    $"Task supervisor '{Id}' has no async loop named '{name}' (asked for by {requester}); create it first with CreateLoop(\"{name}\").",
+                    nameof(name));
+            }
+
+            return AddLoop(name, $"the default async loop for {requester}");
+        }
+    }
+
+    /// <summary>Creates a loop; called under _lifecycleGate.</summary>
+    private AsyncLoop AddLoop(string name, string what)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_phase == NotStarted)
+        {
+            Volatile.Write(ref _phase, Running);
+        }
+        else if (_phase != Running)
+        {
+            throw StoppedError($"{what} was not created");
+        }
+
+        var loop = new AsyncLoop(this, name);
+        _loops.Add(loop);
+        return loop;
+    }
+
+    private AsyncLoop? FindLoop(string name) => _loops.Find(loop => loop.Name == name);
 
     private bool TryStartOnFirstSubmission()
     {
@@ -457,6 +631,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         if (cancelTasks)
         {
             CancelAll();
+            foreach (var loop in LoopsSnapshot())
+            {
+                _ = loop.BeginStop(cancelTasks: true);
+            }
 
             // A thread body that ignores its token can only be waited for; a process body can be ended.
             _processExecutor.KillBusyAfter(ProcessCancelGrace);
@@ -473,6 +651,11 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private async Task FinishStopAsync(Task drained)
     {
         await drained.ConfigureAwait(false);
+        foreach (var loop in LoopsSnapshot())
+        {
+            await loop.BeginStop(cancelTasks: false).ConfigureAwait(false);
+        }
+
         _threadExecutor.Shutdown();
         await _processExecutor.ShutdownAsync().ConfigureAwait(false);
         TaskCompletionSource stopped;
@@ -483,6 +666,14 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         stopped.TrySetResult();
+    }
+
+    private AsyncLoop[] LoopsSnapshot()
+    {
+        lock (_lifecycleGate)
+        {
+            return [.. _loops];
+        }
     }
 
     private void CancelAll()
@@ -508,12 +699,13 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         _threadPool.Dispose();
+        _asyncPool.Dispose();
         _processPool.Dispose();
     }
 
     private void ThrowIfCalledFromOwnTask(string operation)
     {
-        if (ThreadExecutor.CurrentSupervisor == this && Volatile.Read(ref _phase) is Running or Stopping)
+        if ((ThreadExecutor.CurrentSupervisor == this || AsyncLoop.Current?.Supervisor == this) && Volatile.Read(ref _phase) is Running or Stopping)
         {
             throw new InvalidOperationException(
                 $"{operation}() was called from a task of supervisor '{Id}' and would wait for that task itself; use Stop(wait: false) or StopAsync() there.");
@@ -556,6 +748,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         long warning = Clock.ToTimestampUnits(_timeoutWarning);
         long critical = Clock.ToTimestampUnits(_timeoutCritical);
         _threadPool.SetQueueWaitThresholds(warning, critical);
+        _asyncPool.SetQueueWaitThresholds(warning, critical);
         _processPool.SetQueueWaitThresholds(warning, critical);
     }
 }

@@ -63,6 +63,10 @@ public class TaskHandle
     private int _cancelRequested;
     private TaskExtras? _extras;
 
+    // An async body may be ended twice: by its own completion and by a loop's stop abandoning it. The first to set
+    // this ends the task (and gives its slot back); the other does nothing.
+    private int _endClaimed;
+
     private protected TaskHandle()
     {
     }
@@ -323,6 +327,80 @@ public class TaskHandle
         return next;
     }
 
+    /// <summary>
+    /// Starts an admitted async task's body on the calling thread (an async loop's) and returns when the body first
+    /// yields; the task ends, and gives its slot back, when the awaitable it returned completes.
+    /// </summary>
+    internal void RunAsyncBody()
+    {
+        if (!TryBegin(Clock.Now))
+        {
+            EndAsyncBody(TaskState.Canceled, null);
+            return;
+        }
+
+        try
+        {
+            StartAsyncBody(_observesCancellation ? CreateToken() : CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A task's failure, whatever its type, belongs on its handle.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            CompleteAsyncBody(exception);
+        }
+    }
+
+    /// <summary>Ends a started async task whose body (or the awaitable it returned) ended with
+    /// <paramref name="failure"/>, or successfully when null.</summary>
+    private protected void CompleteAsyncBody(Exception? failure)
+    {
+        if (failure is null)
+        {
+            EndAsyncBody(TaskState.Completed, null);
+        }
+        else if (failure is OperationCanceledException && IsCancellationRequested)
+        {
+            EndAsyncBody(TaskState.Canceled, null);
+        }
+        else
+        {
+            EndAsyncBody(TaskState.Faulted, failure);
+        }
+    }
+
+    /// <summary>Ends a running async task that a stopping loop gave up waiting for (it ignored its token): Canceled.
+    /// A later completion of its body changes nothing. A task that has not started is left to its loop's thread, which
+    /// ends it (it was canceled) when it comes to it.</summary>
+    internal void Abandon()
+    {
+        if (State == TaskState.Started)
+        {
+            EndAsyncBody(TaskState.Canceled, null);
+        }
+    }
+
+    /// <summary>Whether the async body's completion should store its result: false once the task was abandoned.</summary>
+    private protected bool IsEndClaimed => Volatile.Read(ref _endClaimed) != 0;
+
+    private void EndAsyncBody(TaskState outcome, Exception? failure)
+    {
+        if (Interlocked.Exchange(ref _endClaimed, 1) == 0)
+        {
+            _ = End(outcome, failure, Clock.Now, takeNext: false);
+        }
+    }
+
+    /// <summary>Starts an async body; implemented by the async handles, which call <see cref="CompleteAsyncBody"/>
+    /// when the awaitable completes.</summary>
+    private protected virtual void StartAsyncBody(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{this} has no async body.");
+
+    /// <summary>Called once the task has ended, before anyone waiting for it is woken.</summary>
+    private protected virtual void OnFinished()
+    {
+    }
+
     /// <summary>The task's cancellation token, created on first use; signalled by <see cref="Cancel"/>.</summary>
     internal CancellationToken CancellationToken => CreateToken();
 
@@ -430,6 +508,7 @@ public class TaskHandle
         // concurrently (by StartDelay or LinkCancellation) either are seen here or see the final state themselves.
         Interlocked.Exchange(ref _state, (int)outcome);
         Volatile.Read(ref _extras)?.Release();
+        OnFinished();
         _supervisor.OnTaskFinished(this);
 
         if (Volatile.Read(ref _completion) is { } source)

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Atasker;
 
@@ -36,6 +37,62 @@ public static class TaskLauncher
         return task;
     }
 
+    /// <summary>Starts a task whose body returns a <see cref="Task{TResult}"/>: on an async loop, or on a supervisor
+    /// thread when <see cref="TaskMethodInfo.Kind"/> is <see cref="TaskKind.Thread"/>.</summary>
+    public static TaskHandle<TResult> StartAsync<TState, TResult>(
+        in TaskMethodInfo method,
+        TaskOptions? options,
+        TState state,
+        Func<TState, CancellationToken, Task<TResult>> body)
+    {
+        var task = new AsyncFuncTask<(TState State, Func<TState, CancellationToken, Task<TResult>> Body), TResult>(
+            (state, body),
+            static (call, cancellationToken) => new ValueTask<TResult>(call.Body(call.State, cancellationToken) ?? throw NullTask()));
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
+    /// <summary>Starts a task whose body returns a <see cref="ValueTask{TResult}"/> (see
+    /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
+    public static TaskHandle<TResult> StartAsync<TState, TResult>(
+        in TaskMethodInfo method,
+        TaskOptions? options,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<TResult>> body)
+    {
+        var task = new AsyncFuncTask<TState, TResult>(state, body);
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
+    /// <summary>Starts a task whose body returns a <see cref="Task"/> (see
+    /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
+    public static TaskHandle StartAsync<TState>(
+        in TaskMethodInfo method,
+        TaskOptions? options,
+        TState state,
+        Func<TState, CancellationToken, Task> body)
+    {
+        var task = new AsyncActionTask<(TState State, Func<TState, CancellationToken, Task> Body)>(
+            (state, body),
+            static (call, cancellationToken) => new ValueTask(call.Body(call.State, cancellationToken) ?? throw NullTask()));
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
+    /// <summary>Starts a task whose body returns a <see cref="ValueTask"/> (see
+    /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
+    public static TaskHandle StartAsync<TState>(
+        in TaskMethodInfo method,
+        TaskOptions? options,
+        TState state,
+        Func<TState, CancellationToken, ValueTask> body)
+    {
+        var task = new AsyncActionTask<TState>(state, body);
+        SupervisorOf(options).SubmitCore(task, method, options);
+        return task;
+    }
+
     /// <summary>Starts a process task whose body returns a value: the arguments are already encoded, the result is
     /// decoded by <paramref name="readResult"/> when the worker answers.</summary>
     public static TaskHandle<TResult> StartProcess<TResult>(
@@ -59,6 +116,8 @@ public static class TaskLauncher
         SupervisorOf(options).SubmitCore(task, method, options);
         return task;
     }
+
+    internal static InvalidOperationException NullTask() => new("The task's body returned a null Task.");
 
     private static TaskSupervisor SupervisorOf(TaskOptions? options) => options?.Supervisor ?? TaskSupervisor.Default;
 }

@@ -17,15 +17,20 @@ public readonly struct TaskMethodInfo
     /// <param name="delaySeconds">The attribute's delay in seconds.</param>
     /// <param name="observesCancellation">Whether the body takes the task's <see cref="CancellationToken"/>.</param>
     /// <param name="kind">Where the body runs.</param>
+    /// <param name="loop">The async loop an async body runs on; null for the default loop.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delaySeconds"/> is negative, NaN or too large.</exception>
-    public TaskMethodInfo(string name, TaskPriority priority = TaskPriority.Normal, double delaySeconds = 0, bool observesCancellation = false, TaskKind kind = TaskKind.Thread)
+    public TaskMethodInfo(string name, TaskPriority priority = TaskPriority.Normal, double delaySeconds = 0, bool observesCancellation = false, TaskKind kind = TaskKind.Thread, string? loop = null)
     {
         Name = name;
         Priority = priority;
         Delay = ToDelay(delaySeconds, name);
         ObservesCancellation = observesCancellation;
         Kind = kind;
+        Loop = loop;
     }
+
+    /// <summary>The async loop an async body runs on; null for the default loop.</summary>
+    public string? Loop { get; }
 
     /// <summary>Where the body runs.</summary>
     public TaskKind Kind { get; }

@@ -1,0 +1,366 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// One dedicated thread running async work: every continuation of a body started on the loop runs on that thread
+/// (unless the body opts out with <c>ConfigureAwait(false)</c>), one at a time, like an asyncio event loop. Async
+/// tasks (<see cref="TaskKind.Async"/>) run on a loop; <see cref="Run{T}(Func{Task{T}})"/> runs a body on it and
+/// blocks until it ends.
+/// </summary>
+/// <remarks>
+/// <para>Loops belong to a <see cref="TaskSupervisor"/>: made by <see cref="TaskSupervisor.CreateLoop"/> or
+/// <see cref="TaskSupervisor.GetLoop"/>, stopped with it (and started again by its <see cref="TaskSupervisor.Start"/>),
+/// or stopped alone with <see cref="Stop"/>.</para>
+/// <para>An exception escaping a callback posted to the loop by user code (an <c>async void</c> method) is rethrown
+/// on the .NET thread pool, as it would be without a loop; task bodies never do that (their failures fault their
+/// handles).</para>
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "The abandon timer lives only during a stop and is disposed when the loop's thread ends.")]
+public sealed class AsyncLoop
+{
+    /// <summary>How long a stop that cancels tasks waits for bodies that ignore their token before abandoning them.</summary>
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(3);
+
+    [ThreadStatic]
+    private static AsyncLoop? t_current;
+
+    private readonly object _gate = new();
+    private readonly LoopSynchronizationContext _context;
+
+    // Everything below is guarded by _gate. The loop's thread ends when the loop is stopping and has nothing left:
+    // no callback queued, no task accepted for it unfinished, no Run body pending.
+    private readonly Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private readonly HashSet<TaskHandle> _tasks = [];
+    private readonly HashSet<LoopRun> _runs = [];
+    private LoopPhase _phase;
+    private Thread? _thread;
+    private bool _threadWaiting;
+    private bool _cancelRequested;
+    private Timer? _abandonTimer;
+    private TaskCompletionSource _stopped = NewSignal();
+
+    internal AsyncLoop(TaskSupervisor supervisor, string name)
+    {
+        Supervisor = supervisor;
+        Name = name;
+        _context = new LoopSynchronizationContext(this);
+        StartThread();
+    }
+
+    private enum LoopPhase
+    {
+        Running,
+        Stopping,
+        Stopped,
+    }
+
+    /// <summary>The loop's name, unique within its supervisor.</summary>
+    public string Name { get; }
+
+    /// <summary>The supervisor the loop belongs to.</summary>
+    public TaskSupervisor Supervisor { get; }
+
+    /// <summary>True while the loop accepts work (not stopping or stopped).</summary>
+    public bool IsActive
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _phase == LoopPhase.Running;
+            }
+        }
+    }
+
+    /// <summary>The loop whose thread the caller is on, or null.</summary>
+    internal static AsyncLoop? Current => t_current;
+
+    internal bool IsLoopThread => t_current == this;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on the loop and blocks until the task it returns ends; returns its result or
+    /// rethrows its failure (the original exception, not wrapped).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">Called on the loop's own thread (it would wait for itself: await
+    /// the body there instead), or the loop is stopping or stopped, or <paramref name="body"/> returned null.</exception>
+    /// <exception cref="OperationCanceledException">The body was canceled, or abandoned by a stop that cancels tasks.</exception>
+    public T Run<T>(Func<Task<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var run = new LoopRun<T>(this, body);
+        Enqueue(run);
+        return run.Completion.GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc cref="Run{T}(Func{Task{T}})"/>
+    public void Run(Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var run = new LoopRun<bool>(this, async () =>
+        {
+            await (body() ?? throw NullTask()).ConfigureAwait(false);
+            return true;
+        });
+        Enqueue(run);
+        run.Completion.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Stops the loop: it accepts no new work; its tasks run to their end (<paramref name="cancelTasks"/> false) or
+    /// are canceled (true: queued ones never run, running ones see their token, and bodies that ignore it for 3
+    /// seconds are abandoned, their handles ending Canceled). Then its thread ends. The loop leaves its supervisor,
+    /// so its name may be used again. Idempotent; a later call may add <paramref name="cancelTasks"/>.
+    /// </summary>
+    /// <param name="wait">Whether to block until the thread has ended.</param>
+    /// <param name="cancelTasks">Whether to cancel the loop's tasks instead of letting them finish.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="wait"/> is true and the caller is on the loop's
+    /// own thread (it would wait for itself).</exception>
+    public void Stop(bool wait = true, bool cancelTasks = false)
+    {
+        if (wait && IsLoopThread)
+        {
+            throw new InvalidOperationException(
+                $"Stop(wait: true) was called on the thread of async loop '{Name}' and would wait for itself; use Stop(wait: false) there.");
+        }
+
+        Supervisor.ForgetLoop(this);
+        var stopped = BeginStop(cancelTasks);
+        if (wait)
+        {
+            stopped.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"AsyncLoop '{Name}' of {Supervisor}";
+
+    /// <summary>Queues <paramref name="callback"/> for the loop's thread; once the thread has ended (a late
+    /// continuation of abandoned work), it runs on the .NET thread pool instead, so nothing waiting on it hangs.</summary>
+    internal void Post(SendOrPostCallback callback, object? state)
+    {
+        lock (_gate)
+        {
+            if (_thread is not null)
+            {
+                _queue.Enqueue((callback, state));
+                WakeThread();
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static work => work.Callback(work.State), (Callback: callback, State: state), preferLocal: false);
+    }
+
+    /// <summary>Takes a task submitted for this loop into its care, unless the loop is stopping.</summary>
+    internal bool TryAccept(TaskHandle task)
+    {
+        lock (_gate)
+        {
+            if (_phase != LoopPhase.Running)
+            {
+                return false;
+            }
+
+            _tasks.Add(task);
+            return true;
+        }
+    }
+
+    /// <summary>Lets go of a task that has ended (or was not submitted after all).</summary>
+    internal void Forget(TaskHandle task)
+    {
+        lock (_gate)
+        {
+            _tasks.Remove(task);
+            WakeThread();
+        }
+    }
+
+    /// <summary>Starts an admitted task's body on the loop's thread.</summary>
+    internal void Schedule(TaskHandle task) => Post(static task => ((TaskHandle)task!).RunAsyncBody(), task);
+
+    /// <summary>Stops the loop (see <see cref="Stop"/>) without leaving the supervisor; the task ends with the thread.</summary>
+    internal Task BeginStop(bool cancelTasks)
+    {
+        TaskHandle[] toCancel = [];
+        Task stopped;
+        lock (_gate)
+        {
+            stopped = _stopped.Task;
+            if (_phase == LoopPhase.Stopped)
+            {
+                return stopped;
+            }
+
+            _phase = LoopPhase.Stopping;
+            if (cancelTasks && !_cancelRequested)
+            {
+                _cancelRequested = true;
+                toCancel = [.. _tasks];
+                _abandonTimer = new Timer(static loop => ((AsyncLoop)loop!).Abandon(), this, AbandonGrace, Timeout.InfiniteTimeSpan);
+            }
+
+            WakeThread();
+        }
+
+        foreach (var task in toCancel)
+        {
+            try
+            {
+                task.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback the body registered on its token threw; the token is canceled all the same.
+            }
+        }
+
+        return stopped;
+    }
+
+    /// <summary>Runs the loop again after its supervisor stopped it and was started again.</summary>
+    internal void Restart()
+    {
+        lock (_gate)
+        {
+            if (_phase != LoopPhase.Stopped)
+            {
+                return;
+            }
+
+            _phase = LoopPhase.Running;
+            _cancelRequested = false;
+            _stopped = NewSignal();
+            StartThread();
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static InvalidOperationException NullTask() => new("The body returned a null Task.");
+
+    private void StartThread()
+    {
+        var thread = new Thread(RunThread) { IsBackground = true, Name = $"Atasker loop {Name}" };
+        _thread = thread;
+        thread.Start();
+    }
+
+    private void Enqueue(LoopRun run)
+    {
+        if (IsLoopThread)
+        {
+            throw new InvalidOperationException(
+                $"Run() was called on the thread of async loop '{Name}' and would wait for itself; await the body there instead.");
+        }
+
+        lock (_gate)
+        {
+            if (_phase != LoopPhase.Running)
+            {
+                throw new InvalidOperationException($"Async loop '{Name}' of supervisor '{Supervisor.Id}' is {(_phase == LoopPhase.Stopping ? "stopping" : "stopped")}; Run() was refused.");
+            }
+
+            _runs.Add(run);
+            _queue.Enqueue((static run => ((LoopRun)run!).Start(), run));
+            WakeThread();
+        }
+    }
+
+    internal void Forget(LoopRun run)
+    {
+        lock (_gate)
+        {
+            _runs.Remove(run);
+            WakeThread();
+        }
+    }
+
+    private void WakeThread()
+    {
+        if (_threadWaiting)
+        {
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    /// <summary>Ends what a stop that cancels tasks is still waiting for: bodies that ignored their token.</summary>
+    private void Abandon()
+    {
+        TaskHandle[] tasks;
+        LoopRun[] runs;
+        lock (_gate)
+        {
+            _abandonTimer?.Dispose();
+            _abandonTimer = null;
+            tasks = [.. _tasks];
+            runs = [.. _runs];
+        }
+
+        foreach (var task in tasks)
+        {
+            task.Abandon();
+        }
+
+        foreach (var run in runs)
+        {
+            run.Abandon();
+        }
+    }
+
+    private void RunThread()
+    {
+        t_current = this;
+        SynchronizationContext.SetSynchronizationContext(_context);
+        while (true)
+        {
+            (SendOrPostCallback Callback, object? State) work;
+            lock (_gate)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_phase != LoopPhase.Running && _tasks.Count == 0 && _runs.Count == 0)
+                    {
+                        EndThread();
+                        return;
+                    }
+
+                    _threadWaiting = true;
+                    Monitor.Wait(_gate);
+                    _threadWaiting = false;
+                }
+
+                work = _queue.Dequeue();
+            }
+
+            try
+            {
+                work.Callback(work.State);
+            }
+#pragma warning disable CA1031 // Rethrown where it would surface without a loop; the loop itself goes on.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                var failure = ExceptionDispatchInfo.Capture(error);
+                ThreadPool.UnsafeQueueUserWorkItem(static failure => failure.Throw(), failure, preferLocal: false);
+            }
+        }
+    }
+
+    /// <summary>Called on the loop's thread, under the lock, when it has nothing left to do after a stop.</summary>
+    private void EndThread()
+    {
+        _phase = LoopPhase.Stopped;
+        _thread = null;
+        _abandonTimer?.Dispose();
+        _abandonTimer = null;
+        _stopped.TrySetResult();
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+// The handles of awaitable bodies. As TaskKind.Async they start on an async loop and hold their slot until the
+// awaitable completes; as TaskKind.Thread (InvokeBody) they hold a supervisor thread until then. Task bodies reach
+// them as ValueTask (a struct around the Task), so one class serves Task and ValueTask alike.
+//
+// The end of an async body is observed with the loop's context captured (no ConfigureAwait(false)): a body that
+// completes on the loop's thread ends its task right there, instead of through a thread-pool hop (with a context
+// present, a ConfigureAwait(false) continuation is never run inline).
+
+/// <summary>What the async pool's executor needs from an async handle: the loop it runs on.</summary>
+internal interface IAsyncTask
+{
+    AsyncLoop? Loop { get; set; }
+}
+
+/// <summary>A task whose awaitable body produces a value.</summary>
+internal sealed class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsyncTask
+{
+    private TState _state;
+    private Func<TState, CancellationToken, ValueTask<TResult>>? _body;
+    private ValueTask<TResult> _pending;
+
+    public AsyncFuncTask(TState state, Func<TState, CancellationToken, ValueTask<TResult>> body)
+    {
+        _state = state;
+        _body = body;
+    }
+
+    public AsyncLoop? Loop { get; set; }
+
+    internal override void InvokeBody(CancellationToken cancellationToken)
+    {
+        var pending = TakeBody(cancellationToken);
+        SetResult(pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult());
+    }
+
+    private protected override void StartAsyncBody(CancellationToken cancellationToken)
+    {
+#pragma warning disable CA2012 // Consumed once: now if it has completed, else by the continuation.
+        var pending = TakeBody(cancellationToken);
+#pragma warning restore CA2012
+        if (pending.IsCompleted)
+        {
+            Complete(pending);
+            return;
+        }
+
+        _pending = pending;
+        pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
+    }
+
+    private protected override void OnFinished() => Loop?.Forget(this);
+
+    private ValueTask<TResult> TakeBody(CancellationToken cancellationToken)
+    {
+        var body = _body!;
+        var state = _state;
+
+        // A finished handle may live long in the caller's hands; it should not keep the arguments alive.
+        _body = null;
+        _state = default!;
+        return body(state, cancellationToken);
+    }
+
+    private void OnPendingCompleted()
+    {
+        var pending = _pending;
+        _pending = default;
+        Complete(pending);
+    }
+
+    private void Complete(ValueTask<TResult> pending)
+    {
+        try
+        {
+            SetResult(pending.Result);
+        }
+#pragma warning disable CA1031 // A task's failure, whatever its type, belongs on its handle.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            CompleteAsyncBody(failure);
+            return;
+        }
+
+        CompleteAsyncBody(null);
+    }
+}
+
+/// <summary>A task whose awaitable body produces nothing.</summary>
+internal sealed class AsyncActionTask<TState> : TaskHandle, IAsyncTask
+{
+    private TState _state;
+    private Func<TState, CancellationToken, ValueTask>? _body;
+    private ValueTask _pending;
+
+    public AsyncActionTask(TState state, Func<TState, CancellationToken, ValueTask> body)
+    {
+        _state = state;
+        _body = body;
+    }
+
+    public AsyncLoop? Loop { get; set; }
+
+    internal override void InvokeBody(CancellationToken cancellationToken)
+    {
+        var pending = TakeBody(cancellationToken);
+        if (pending.IsCompleted)
+        {
+            pending.GetAwaiter().GetResult();
+        }
+        else
+        {
+            pending.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private protected override void StartAsyncBody(CancellationToken cancellationToken)
+    {
+#pragma warning disable CA2012 // Consumed once: now if it has completed, else by the continuation.
+        var pending = TakeBody(cancellationToken);
+#pragma warning restore CA2012
+        if (pending.IsCompleted)
+        {
+            Complete(pending);
+            return;
+        }
+
+        _pending = pending;
+        pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
+    }
+
+    private protected override void OnFinished() => Loop?.Forget(this);
+
+    private ValueTask TakeBody(CancellationToken cancellationToken)
+    {
+        var body = _body!;
+        var state = _state;
+        _body = null;
+        _state = default!;
+        return body(state, cancellationToken);
+    }
+
+    private void OnPendingCompleted()
+    {
+        var pending = _pending;
+        _pending = default;
+        Complete(pending);
+    }
+
+    private void Complete(ValueTask pending)
+    {
+        try
+        {
+            pending.GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // A task's failure, whatever its type, belongs on its handle.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            CompleteAsyncBody(failure);
+            return;
+        }
+
+        CompleteAsyncBody(null);
+    }
+}
