@@ -96,6 +96,82 @@ public static class Scenarios
         countdown.Wait();
     }
 
+    /// <summary>Async tasks through a generated stub, on the supervisor's default loop.</summary>
+    public static void AtaskerAsyncStubs(int n, Countdown countdown, TaskOptions options)
+    {
+        countdown.Reset(n);
+        for (int i = 0; i < n; i++)
+        {
+            _ = Workloads.StartYield(countdown, options);
+        }
+
+        countdown.Wait();
+    }
+
+    public static void TaskRunAsync(int n, Countdown countdown)
+    {
+        countdown.Reset(n);
+        for (int i = 0; i < n; i++)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Yield();
+                countdown.Signal();
+            });
+        }
+
+        countdown.Wait();
+    }
+
+    /// <summary>TaskPoolExecutor.Map over 0..n-1, consumed in order.</summary>
+    public static void ExecutorMap(int n, TaskPoolExecutor executor) => Consume(executor.Map(Workloads.YieldValueAsync, Enumerable.Range(0, n))).Wait();
+
+    /// <summary>TaskPoolExecutor.Submit for each of 0..n-1, then Task.WhenAll.</summary>
+    public static void ExecutorSubmitWhenAll(int n, TaskPoolExecutor executor, Task[] tasks)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            int value = i;
+            tasks[i] = executor.Submit(() => Workloads.YieldValueAsync(value));
+        }
+
+        Task.WhenAll(tasks.AsSpan(0, n)).Wait();
+    }
+
+    public static void ParallelForEach(int n, int degree) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = degree }, async (value, _) => await Workloads.YieldValueAsync(value).ConfigureAwait(false)).Wait();
+
+    /// <summary>The hand-written pattern: a task per item, each waiting on a SemaphoreSlim(degree), then WhenAll.</summary>
+    public static void SemaphoreWhenAll(int n, SemaphoreSlim gate, Task[] tasks)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            tasks[i] = Gated(i, gate);
+        }
+
+        Task.WhenAll(tasks.AsSpan(0, n)).Wait();
+
+        static async Task<int> Gated(int value, SemaphoreSlim gate)
+        {
+            await gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return await Workloads.YieldValueAsync(value).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private static async Task Consume(IAsyncEnumerable<int> results)
+    {
+        await foreach (var _ in results.ConfigureAwait(false))
+        {
+        }
+    }
+
     /// <summary>Bounded parallelism without priorities: producers feed four consumers through a channel.</summary>
     public static void ChannelConsumers(int n, Countdown countdown, int producers)
     {

@@ -27,6 +27,21 @@ public static partial class Workloads
     [BackgroundTask(Kind = TaskKind.Process)]
     public static partial int Echo(int value) => value;
 
+    /// <summary>An async body that yields once: the smallest body that really suspends.</summary>
+    [BackgroundTask]
+    public static async partial Task YieldAsync(Countdown countdown)
+    {
+        await Task.Yield();
+        countdown.Signal();
+    }
+
+    /// <summary>The body the executor comparisons run: yields once, returns its argument.</summary>
+    public static async Task<int> YieldValueAsync(int value)
+    {
+        await Task.Yield();
+        return value;
+    }
+
     /// <summary>Starts a no-op task with a priority picked by <paramref name="i"/>, as mixed traffic would.</summary>
     public static TaskHandle StartMixed(int i, Countdown countdown, TaskOptions options) => (i % 3) switch
     {

@@ -234,7 +234,13 @@ public sealed class AsyncLoopTests
         var loop = supervisor.CreateLoop("stubborn");
         var never = new TaskCompletionSource<int>();
         var handle = supervisor.SubmitAsync(() => never.Task, new TaskOptions { Loop = "stubborn" });
-        var runBody = Task.Run(() => loop.Run(() => never.Task));
+        var runStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runBody = Task.Run(() => loop.Run(() =>
+        {
+            runStarted.SetResult();
+            return never.Task;
+        }));
+        await runStarted.Task.WaitAsync(Probe.Patience);
         Supervisors.Eventually(() => handle.State == TaskState.Started, "the task started");
 
         var stop = Task.Run(() => loop.Stop(wait: true, cancelTasks: true));

@@ -185,7 +185,9 @@ public sealed class TaskPoolMapTests
 
         Assert.Equal("item 2", error.Message);
         Assert.Equal([0, 1], seen);
-        Assert.Equal([0, 1, 2, 3], ran);
+        // The worker may take item 3 before the failure is seen; nothing after it ever starts.
+        Assert.Equal(Enumerable.Range(0, ran.Count), ran);
+        Assert.InRange(ran.Count, 3, 4);
     }
 
     [Fact]
@@ -211,7 +213,9 @@ public sealed class TaskPoolMapTests
 
         later.SetResult();
         await executor.ShutdownAsync();
-        Assert.Equal([0, 1], ran);
+        // The worker may take item 1 before the consumer leaves; nothing after it ever starts.
+        Assert.Equal(Enumerable.Range(0, ran.Count), ran);
+        Assert.InRange(ran.Count, 1, 2);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class AsyncLoop
 
     // Everything below is guarded by _gate. The loop's thread ends when the loop is stopping and has nothing left:
     // no callback queued, no task accepted for it unfinished, no Run body pending.
-    private readonly Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
     private readonly HashSet<TaskHandle> _tasks = [];
     private readonly HashSet<LoopRun> _runs = [];
     private LoopPhase _phase;
@@ -319,9 +319,12 @@ public sealed class AsyncLoop
     {
         t_current = this;
         SynchronizationContext.SetSynchronizationContext(_context);
+
+        // The thread takes everything queued at once (swapping in an empty queue), so a busy loop takes the lock once
+        // per batch rather than once per callback.
+        var batch = new Queue<(SendOrPostCallback Callback, object? State)>();
         while (true)
         {
-            (SendOrPostCallback Callback, object? State) work;
             lock (_gate)
             {
                 while (_queue.Count == 0)
@@ -337,19 +340,22 @@ public sealed class AsyncLoop
                     _threadWaiting = false;
                 }
 
-                work = _queue.Dequeue();
+                (batch, _queue) = (_queue, batch);
             }
 
-            try
+            while (batch.TryDequeue(out var work))
             {
-                work.Callback(work.State);
-            }
+                try
+                {
+                    work.Callback(work.State);
+                }
 #pragma warning disable CA1031 // Rethrown where it would surface without a loop; the loop itself goes on.
-            catch (Exception error)
+                catch (Exception error)
 #pragma warning restore CA1031
-            {
-                var failure = ExceptionDispatchInfo.Capture(error);
-                ThreadPool.UnsafeQueueUserWorkItem(static failure => failure.Throw(), failure, preferLocal: false);
+                {
+                    var failure = ExceptionDispatchInfo.Capture(error);
+                    ThreadPool.UnsafeQueueUserWorkItem(static failure => failure.Throw(), failure, preferLocal: false);
+                }
             }
         }
     }
