@@ -676,20 +676,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
     }
 
-    private void CancelAll()
-    {
-        foreach (var task in _registry.Snapshot())
-        {
-            try
-            {
-                task.Cancel();
-            }
-            catch (AggregateException)
-            {
-                // A callback the body registered on its token threw; the token is canceled all the same.
-            }
-        }
-    }
+    private void CancelAll() => TaskHandle.CancelAll(_registry.Snapshot());
 
     private void MarkDisposed()
     {

@@ -187,6 +187,33 @@ public class TaskHandle
     /// <inheritdoc />
     public override string ToString() => $"{Name} #{Id} ({State}, {Priority})";
 
+    /// <summary>
+    /// Cancels every task of a stop: those that have not started first, then the running ones. The other order would
+    /// let a running task that ends at once on its token free a slot that admits a queued task about to be canceled.
+    /// </summary>
+    internal static void CancelAll(IReadOnlyCollection<TaskHandle> tasks)
+    {
+        foreach (bool started in (bool[])[false, true])
+        {
+            foreach (var task in tasks)
+            {
+                if ((task.State == TaskState.Started) != started)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    task.Cancel();
+                }
+                catch (AggregateException)
+                {
+                    // A callback the body registered on its token threw; the token is canceled all the same.
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Used by the supervisor, the pools and the executors.
 

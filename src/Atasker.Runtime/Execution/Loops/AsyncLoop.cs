@@ -210,18 +210,7 @@ public sealed class AsyncLoop
             WakeThread();
         }
 
-        foreach (var task in toCancel)
-        {
-            try
-            {
-                task.Cancel();
-            }
-            catch (AggregateException)
-            {
-                // A callback the body registered on its token threw; the token is canceled all the same.
-            }
-        }
-
+        TaskHandle.CancelAll(toCancel);
         return stopped;
     }
 
