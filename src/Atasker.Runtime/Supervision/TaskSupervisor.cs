@@ -332,20 +332,14 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public TaskHandle<T> SubmitAsync<T>(Func<CancellationToken, Task<T>> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new AsyncFuncTask<Func<CancellationToken, Task<T>>, T>(
-            body,
-            static (body, cancellationToken) => new ValueTask<T>(body(cancellationToken) ?? throw TaskLauncher.NullTask()));
-        return SubmitOwn(task, options, observesCancellation: true, TaskKind.Async);
+        return SubmitOwn(AsyncTasks.FromTask(body, static (body, cancellationToken) => body(cancellationToken)), options, observesCancellation: true, TaskKind.Async);
     }
 
     /// <inheritdoc cref="SubmitAsync{T}(Func{CancellationToken, Task{T}}, TaskOptions?)"/>
     public TaskHandle SubmitAsync(Func<CancellationToken, Task> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new AsyncActionTask<Func<CancellationToken, Task>>(
-            body,
-            static (body, cancellationToken) => new ValueTask(body(cancellationToken) ?? throw TaskLauncher.NullTask()));
-        return SubmitOwn(task, options, observesCancellation: true, TaskKind.Async);
+        return SubmitOwn(AsyncTasks.FromTask(body, static (body, cancellationToken) => body(cancellationToken)), options, observesCancellation: true, TaskKind.Async);
     }
 
     /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, as an async task on an async loop.</summary>
@@ -353,10 +347,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public TaskHandle<T> SubmitAsync<T>(Func<Task<T>> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new AsyncFuncTask<Func<Task<T>>, T>(
-            body,
-            static (body, _) => new ValueTask<T>(body() ?? throw TaskLauncher.NullTask()));
-        return SubmitOwn(task, options, observesCancellation: false, TaskKind.Async);
+        return SubmitOwn(AsyncTasks.FromTask(body, static (body, _) => body()), options, observesCancellation: false, TaskKind.Async);
     }
 
     /// <summary>Runs <paramref name="body"/>, which takes no cancellation token, as an async task on an async loop.</summary>
@@ -364,10 +355,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public TaskHandle SubmitAsync(Func<Task> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new AsyncActionTask<Func<Task>>(
-            body,
-            static (body, _) => new ValueTask(body() ?? throw TaskLauncher.NullTask()));
-        return SubmitOwn(task, options, observesCancellation: false, TaskKind.Async);
+        return SubmitOwn(AsyncTasks.FromTask(body, static (body, _) => body()), options, observesCancellation: false, TaskKind.Async);
     }
 
     /// <summary>Runs <paramref name="body"/> on one of the supervisor's threads.</summary>
@@ -577,11 +565,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private AsyncLoop AddLoop(string name, string what)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_phase == NotStarted)
-        {
-            Volatile.Write(ref _phase, Running);
-        }
-        else if (_phase != Running)
+        if (!StartOnFirstUse())
         {
             throw StoppedError($"{what} was not created");
         }
@@ -597,13 +581,20 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     {
         lock (_lifecycleGate)
         {
-            if (_phase == NotStarted && !_disposed)
-            {
-                Volatile.Write(ref _phase, Running);
-            }
-
-            return _phase == Running;
+            return StartOnFirstUse();
         }
+    }
+
+    /// <summary>Starts a supervisor that never started (not a stopped one); true when it is running. Called under
+    /// _lifecycleGate.</summary>
+    private bool StartOnFirstUse()
+    {
+        if (_phase == NotStarted && !_disposed)
+        {
+            Volatile.Write(ref _phase, Running);
+        }
+
+        return _phase == Running;
     }
 
     private Task BeginStop(bool cancelTasks)

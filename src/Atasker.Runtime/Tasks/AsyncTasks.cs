@@ -12,6 +12,21 @@ namespace Atasker;
 // completes on the loop's thread ends its task right there, instead of through a thread-pool hop (with a context
 // present, a ConfigureAwait(false) continuation is never run inline).
 
+/// <summary>Makes async handles for bodies that return a <see cref="Task"/>: the Task travels as a ValueTask (a
+/// struct, no allocation), and a null Task faults the handle with a clear message.</summary>
+internal static class AsyncTasks
+{
+    public static AsyncFuncTask<(TState State, Func<TState, CancellationToken, Task<TResult>> Body), TResult> FromTask<TState, TResult>(
+        TState state,
+        Func<TState, CancellationToken, Task<TResult>> body) =>
+        new((state, body), static (call, cancellationToken) => new ValueTask<TResult>(call.Body(call.State, cancellationToken) ?? throw TaskLauncher.NullTask()));
+
+    public static AsyncActionTask<(TState State, Func<TState, CancellationToken, Task> Body)> FromTask<TState>(
+        TState state,
+        Func<TState, CancellationToken, Task> body) =>
+        new((state, body), static (call, cancellationToken) => new ValueTask(call.Body(call.State, cancellationToken) ?? throw TaskLauncher.NullTask()));
+}
+
 /// <summary>What the async pool's executor needs from an async handle: the loop it runs on.</summary>
 internal interface IAsyncTask
 {

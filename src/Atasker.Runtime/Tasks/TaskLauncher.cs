@@ -18,24 +18,16 @@ public static class TaskLauncher
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Func<TState, CancellationToken, TResult> body)
-    {
-        var task = new FuncTask<TState, TResult>(state, body);
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Func<TState, CancellationToken, TResult> body) =>
+        Launch(new FuncTask<TState, TResult>(state, body), method, options);
 
     /// <summary>Starts a thread task whose body returns nothing.</summary>
     public static TaskHandle Start<TState>(
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Action<TState, CancellationToken> body)
-    {
-        var task = new ActionTask<TState>(state, body);
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Action<TState, CancellationToken> body) =>
+        Launch(new ActionTask<TState>(state, body), method, options);
 
     /// <summary>Starts a task whose body returns a <see cref="Task{TResult}"/>: on an async loop, or on a supervisor
     /// thread when <see cref="TaskMethodInfo.Kind"/> is <see cref="TaskKind.Thread"/>.</summary>
@@ -43,14 +35,8 @@ public static class TaskLauncher
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Func<TState, CancellationToken, Task<TResult>> body)
-    {
-        var task = new AsyncFuncTask<(TState State, Func<TState, CancellationToken, Task<TResult>> Body), TResult>(
-            (state, body),
-            static (call, cancellationToken) => new ValueTask<TResult>(call.Body(call.State, cancellationToken) ?? throw NullTask()));
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Func<TState, CancellationToken, Task<TResult>> body) =>
+        Launch(AsyncTasks.FromTask(state, body), method, options);
 
     /// <summary>Starts a task whose body returns a <see cref="ValueTask{TResult}"/> (see
     /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
@@ -58,12 +44,8 @@ public static class TaskLauncher
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Func<TState, CancellationToken, ValueTask<TResult>> body)
-    {
-        var task = new AsyncFuncTask<TState, TResult>(state, body);
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Func<TState, CancellationToken, ValueTask<TResult>> body) =>
+        Launch(new AsyncFuncTask<TState, TResult>(state, body), method, options);
 
     /// <summary>Starts a task whose body returns a <see cref="Task"/> (see
     /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
@@ -71,14 +53,8 @@ public static class TaskLauncher
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Func<TState, CancellationToken, Task> body)
-    {
-        var task = new AsyncActionTask<(TState State, Func<TState, CancellationToken, Task> Body)>(
-            (state, body),
-            static (call, cancellationToken) => new ValueTask(call.Body(call.State, cancellationToken) ?? throw NullTask()));
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Func<TState, CancellationToken, Task> body) =>
+        Launch(AsyncTasks.FromTask(state, body), method, options);
 
     /// <summary>Starts a task whose body returns a <see cref="ValueTask"/> (see
     /// <see cref="StartAsync{TState, TResult}(in TaskMethodInfo, TaskOptions?, TState, Func{TState, CancellationToken, Task{TResult}})"/>).</summary>
@@ -86,12 +62,8 @@ public static class TaskLauncher
         in TaskMethodInfo method,
         TaskOptions? options,
         TState state,
-        Func<TState, CancellationToken, ValueTask> body)
-    {
-        var task = new AsyncActionTask<TState>(state, body);
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
-    }
+        Func<TState, CancellationToken, ValueTask> body) =>
+        Launch(new AsyncActionTask<TState>(state, body), method, options);
 
     /// <summary>Starts a process task whose body returns a value: the arguments are already encoded, the result is
     /// decoded by <paramref name="readResult"/> when the worker answers.</summary>
@@ -103,21 +75,22 @@ public static class TaskLauncher
         Func<ProcessReader, TResult> readResult)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var task = new ProcessTask<TResult>(methodId, arguments.ToArray(), readResult);
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
+        return Launch(new ProcessTask<TResult>(methodId, arguments.ToArray(), readResult), method, options);
     }
 
     /// <summary>Starts a process task whose body returns nothing.</summary>
     public static TaskHandle StartProcess(in TaskMethodInfo method, TaskOptions? options, ulong methodId, ProcessWriter arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var task = new ProcessTask(methodId, arguments.ToArray());
-        SupervisorOf(options).SubmitCore(task, method, options);
-        return task;
+        return Launch(new ProcessTask(methodId, arguments.ToArray()), method, options);
     }
 
     internal static InvalidOperationException NullTask() => new("The task's body returned a null Task.");
 
-    private static TaskSupervisor SupervisorOf(TaskOptions? options) => options?.Supervisor ?? TaskSupervisor.Default;
+    private static THandle Launch<THandle>(THandle task, in TaskMethodInfo method, TaskOptions? options)
+        where THandle : TaskHandle
+    {
+        (options?.Supervisor ?? TaskSupervisor.Default).SubmitCore(task, method, options);
+        return task;
+    }
 }
