@@ -54,6 +54,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private readonly List<AsyncLoop> _loops = [];
     private string? _defaultLoop;
 
+    // The workers started on this supervisor and not stopped yet; guarded by _lifecycleGate.
+    private readonly List<BackgroundWorker> _workers = [];
+
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
 
@@ -419,30 +422,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     void IQueueWaitObserver.OnQueueWait(TaskHandle task, TimeSpan waited, QueueWaitLevel level, string pool)
     {
-        var handlers = QueueWaitExceeded;
-        if (handlers is null)
+        if (QueueWaitExceeded is { } handlers)
         {
-            return;
-        }
-
-        var args = new QueueWaitEventArgs(task, waited, level, pool);
-        foreach (var handler in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((EventHandler<QueueWaitEventArgs>)handler)(this, args);
-            }
-#pragma warning disable CA1031 // A failing observer must not break admission for everybody else.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            EventRaiser.Raise(handlers, this, new QueueWaitEventArgs(task, waited, level, pool));
         }
     }
 
     /// <summary>Accepts a task built by a stub or a Submit overload: validates the options, registers the task and
     /// hands it to its pool (or to its delay).</summary>
-    internal void SubmitCore(TaskHandle task, in TaskMethodInfo method, TaskOptions? options)
+    internal void SubmitCore(TaskHandle task, in TaskMethodInfo method, TaskOptions? options, bool fromWorker = false)
     {
         var name = options?.Name ?? method.Name;
         var priority = options?.Priority ?? method.Priority;
@@ -477,7 +465,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         int phase = Volatile.Read(ref _phase);
-        if (!(phase == Running || (phase == NotStarted && TryStartOnFirstSubmission())) || !_registry.TryAdd(task))
+        // A stop lets the workers it stops run what they drain; the registry closes once they have stopped.
+        bool accepted = phase == Running || (phase == NotStarted && TryStartOnFirstSubmission()) || (fromWorker && phase == Stopping);
+        if (!accepted || !_registry.TryAdd(task))
         {
             loop?.Forget(task);
             throw StoppedError($"task '{name}' was not submitted");
@@ -496,6 +486,33 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         else
         {
             pool.Enqueue(task);
+        }
+    }
+
+    /// <summary>Submits one execution of a worker (allowed while a stop drains the workers).</summary>
+    internal void SubmitWorkerRun(TaskHandle run, in TaskMethodInfo method) => SubmitCore(run, method, null, fromWorker: true);
+
+    /// <summary>Registers a starting worker, so that a stop stops it; starts a supervisor that never started.</summary>
+    internal void AddWorker(BackgroundWorker worker)
+    {
+        lock (_lifecycleGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!StartOnFirstUse())
+            {
+                throw StoppedError($"worker '{worker.Name}' was not started");
+            }
+
+            _workers.Add(worker);
+        }
+    }
+
+    /// <summary>Forgets a worker that has stopped.</summary>
+    internal void RemoveWorker(BackgroundWorker worker)
+    {
+        lock (_lifecycleGate)
+        {
+            _workers.Remove(worker);
         }
     }
 
@@ -540,7 +557,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; {what}. Call Start() to use it again.");
 
     /// <summary>The loop named <paramref name="name"/> (null: the default one, created on demand).</summary>
-    private AsyncLoop LoopFor(string? name, string requester)
+    internal AsyncLoop LoopFor(string? name, string requester)
     {
         lock (_lifecycleGate)
         {
@@ -600,7 +617,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private Task BeginStop(bool cancelTasks)
     {
         Task stopped;
-        Task? drained = null;
+        bool began = false;
+        BackgroundWorker[] workers;
         lock (_lifecycleGate)
         {
             switch (_phase)
@@ -612,11 +630,20 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                     return _stopped.Task;
                 case Running:
                     Volatile.Write(ref _phase, Stopping);
-                    drained = _registry.Close();
+                    began = true;
                     break;
             }
 
             stopped = _stopped.Task;
+            workers = [.. _workers];
+        }
+
+        // Workers stop first: a queue worker drains its items through this supervisor's pools, which are still open to
+        // its executions (and to nothing else).
+        var workersStopped = new Task[workers.Length];
+        for (int i = 0; i < workers.Length; i++)
+        {
+            workersStopped[i] = workers[i].BeginStop(drain: !cancelTasks);
         }
 
         if (cancelTasks)
@@ -631,17 +658,18 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             _processExecutor.KillBusyAfter(ProcessCancelGrace);
         }
 
-        if (drained is not null)
+        if (began)
         {
-            _ = FinishStopAsync(drained);
+            _ = FinishStopAsync(workersStopped);
         }
 
         return stopped;
     }
 
-    private async Task FinishStopAsync(Task drained)
+    private async Task FinishStopAsync(Task[] workersStopped)
     {
-        await drained.ConfigureAwait(false);
+        await Task.WhenAll(workersStopped).ConfigureAwait(false);
+        await _registry.Close().ConfigureAwait(false);
         foreach (var loop in LoopsSnapshot())
         {
             await loop.BeginStop(cancelTasks: false).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal interface IAsyncTask
 }
 
 /// <summary>A task whose awaitable body produces a value.</summary>
-internal sealed class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsyncTask
+internal class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsyncTask
 {
     private TState _state;
     private Func<TState, CancellationToken, ValueTask<TResult>>? _body;
@@ -108,7 +108,7 @@ internal sealed class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsy
 }
 
 /// <summary>A task whose awaitable body produces nothing.</summary>
-internal sealed class AsyncActionTask<TState> : TaskHandle, IAsyncTask
+internal class AsyncActionTask<TState> : TaskHandle, IAsyncTask
 {
     private TState _state;
     private Func<TState, CancellationToken, ValueTask>? _body;

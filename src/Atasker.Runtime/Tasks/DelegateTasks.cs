@@ -8,7 +8,7 @@ namespace Atasker;
 // allocates the handle and nothing else.
 
 /// <summary>A task whose body returns a value.</summary>
-internal sealed class FuncTask<TState, TResult> : TaskHandle<TResult>
+internal class FuncTask<TState, TResult> : TaskHandle<TResult>
 {
     private TState _state;
     private Func<TState, CancellationToken, TResult>? _body;

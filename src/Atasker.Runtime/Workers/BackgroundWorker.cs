@@ -1,0 +1,689 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// An object that keeps creating executions of one body: again and again (<see cref="LoopWorker"/>), on an interval
+/// (<see cref="IntervalWorker"/>), per trigger (<see cref="EventWorker"/>) or per item (<see cref="QueueWorker{T}"/>).
+/// The <c>[BackgroundWorker]</c> attribute generates one per method; the constructors take a delegate.
+/// </summary>
+/// <remarks>
+/// <para>Every execution is one task on the supervisor's pool with the worker's <see cref="Priority"/>, so workers obey
+/// the pool's limits and reserves, and a worker that waits holds no slot and no thread. Executions of one worker never
+/// overlap. An execution that throws raises <see cref="Error"/> and counts in <see cref="Failures"/>; the worker goes
+/// on. A body that returns false stops its worker. Waits (interval, delays, an empty queue) are timers, so
+/// <see cref="Stop"/> of a waiting worker returns at once.</para>
+/// <para>The body's <see cref="CancellationToken"/> is the worker's: it is canceled when a stop begins (for a queue
+/// worker, once the items it drains are done).</para>
+/// <para>Every public member is thread-safe.</para>
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "The token sources are only canceled, never given a wait handle or a timer; bodies may hold their tokens after the worker stops, so they are not disposed.")]
+public abstract class BackgroundWorker
+{
+    private const int Stopped = 0;
+    private const int Running = 1;
+    private const int Stopping = 2;
+
+    [ThreadStatic]
+    private static BackgroundWorker? t_executing;
+
+    private readonly bool _asyncBody;
+    private TaskPriority _priority = TaskPriority.Normal;
+    private TaskKind _kind;
+    private string? _loop;
+    private TimeSpan _delay;
+    private TimeSpan _delayBefore;
+
+    // The activation: written under Gate. _phase and _run are also read without it.
+    private int _phase;
+    private TaskSupervisor? _supervisor;
+    private CancellationTokenSource? _cancellation;
+    private TaskCompletionSource _stopped = CompletedSignal();
+    private bool _draining;
+    private int _drainLeft;
+    private TaskHandle? _run;
+    private bool _triggered;
+
+    // The one wait in progress (a timer), if any.
+    private Timer? _timer;
+    private Wait _waiting;
+    private long _waitUntil;
+    private bool _delayedBefore;
+
+    // What to do once Gate is released: raise errors, cancel the activation's token.
+    private volatile bool _aftermath;
+    private List<WorkerErrorEventArgs>? _errors;
+    private CancellationTokenSource? _cancelAfter;
+
+    private long _executions;
+    private long _failures;
+    private long _lastExecuted;
+
+    private protected BackgroundWorker(string name, bool asyncBody)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        _asyncBody = asyncBody;
+        _kind = asyncBody ? TaskKind.Async : TaskKind.Thread;
+    }
+
+    private enum Wait
+    {
+        None,
+        Due,
+        Before,
+        After,
+    }
+
+    /// <summary>Raised when an execution fails (or a queue item's execution is canceled); the worker goes on. Raised
+    /// on the thread that ran the execution; an exception thrown by a handler is ignored.</summary>
+    public event EventHandler<WorkerErrorEventArgs>? Error;
+
+    /// <summary>The worker's name: the name of its executions' tasks and the name in every message about it.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the worker is started and not stopping.</summary>
+    public bool IsActive => Volatile.Read(ref _phase) == Running;
+
+    /// <summary>How many executions have ended (including failed ones).</summary>
+    public long Executions => Interlocked.Read(ref _executions);
+
+    /// <summary>How many executions have failed.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>When the last execution started, or null if none has.</summary>
+    public DateTimeOffset? LastExecuted => Interlocked.Read(ref _lastExecuted) is var started and not 0 ? Clock.ToUtc(started) : null;
+
+    /// <summary>The supervisor the worker runs on (or last ran on); null before its first start.</summary>
+    public TaskSupervisor? Supervisor => Volatile.Read(ref _supervisor);
+
+    /// <summary>The priority of every execution (default <see cref="TaskPriority.Normal"/>); a change applies from
+    /// the next execution.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a <see cref="TaskPriority"/>.</exception>
+    public TaskPriority Priority
+    {
+        get => _priority;
+        set
+        {
+            if ((uint)value > (uint)TaskPriority.Critical)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Worker '{Name}': {value} is not a TaskPriority.");
+            }
+
+            _priority = value;
+        }
+    }
+
+    /// <summary>Where executions run: <see cref="TaskKind.Async"/> (an async loop) by default for an awaitable body,
+    /// <see cref="TaskKind.Thread"/> for a sync one. An awaitable body may be moved to threads; a sync body may not run on
+    /// a loop, and no worker runs as <see cref="TaskKind.Process"/>. Applies from the next start.</summary>
+    /// <exception cref="ArgumentException">The kind cannot run this worker's body.</exception>
+    public TaskKind Kind
+    {
+        get => _kind;
+        set
+        {
+            if (value == TaskKind.Process)
+            {
+                throw new ArgumentException(
+                    $"Worker '{Name}': TaskKind.Process is not supported for workers; start a process task from the worker's body instead.",
+                    nameof(value));
+            }
+
+            if (value == TaskKind.Async && !_asyncBody)
+            {
+                throw new ArgumentException($"Worker '{Name}' has a sync body, which would block an async loop; it runs as TaskKind.Thread.", nameof(value));
+            }
+
+            if (value is not (TaskKind.Async or TaskKind.Thread))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Worker '{Name}': {value} is not a TaskKind.");
+            }
+
+            _kind = value;
+        }
+    }
+
+    /// <summary>The async loop an awaitable body runs on (null: the supervisor's default loop). Applies from the next
+    /// start, which fails if the supervisor has no such loop.</summary>
+    public string? Loop
+    {
+        get => _loop;
+        set => _loop = value;
+    }
+
+    /// <summary>The pause after each execution ends (default none).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative or longer than <see cref="TaskSupervisor.MaxDelay"/>.</exception>
+    public TimeSpan Delay
+    {
+        get => _delay;
+        set => _delay = ValidDuration(value, nameof(Delay));
+    }
+
+    /// <summary>The pause before each execution starts (default none).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative or longer than <see cref="TaskSupervisor.MaxDelay"/>.</exception>
+    public TimeSpan DelayBefore
+    {
+        get => _delayBefore;
+        set => _delayBefore = ValidDuration(value, nameof(DelayBefore));
+    }
+
+    /// <summary>The lock every transition of the worker takes.</summary>
+    private protected object Gate { get; } = new();
+
+    /// <summary>
+    /// Starts the worker on <paramref name="supervisor"/> (<see cref="TaskSupervisor.Default"/> when null), starting the
+    /// supervisor if it never started.
+    /// </summary>
+    /// <returns>False when the worker is already active (it keeps running where it runs).</returns>
+    /// <exception cref="InvalidOperationException">The worker is still stopping, or the supervisor is stopping or
+    /// stopped.</exception>
+    /// <exception cref="ArgumentException">The worker's <see cref="Loop"/> does not exist on the supervisor.</exception>
+    public bool Start(TaskSupervisor? supervisor = null) => TryStart(supervisor) switch
+    {
+        Running => false,
+        Stopping => throw new InvalidOperationException($"Worker '{Name}' is still stopping; call Start() once Stop has finished (await StopAsync())."),
+        _ => true,
+    };
+
+    /// <summary>
+    /// Stops the worker: a waiting worker stops at once, a running execution is let finish (its token is canceled), and
+    /// a queue worker first runs every item put before the stop. Returns at once when the worker is not active.
+    /// </summary>
+    /// <param name="wait">Whether to block until the stop has finished.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="wait"/> is true and the caller is the worker's own
+    /// execution, which the stop would wait for (return false from the body, or use <c>Stop(wait: false)</c>).</exception>
+    public void Stop(bool wait = true)
+    {
+        if (wait)
+        {
+            ThrowIfOwnExecution(nameof(Stop));
+        }
+
+        var stopped = BeginStop(drain: true);
+        if (wait)
+        {
+            stopped.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Stops like <see cref="Stop"/>; the task ends when the stop has finished.</summary>
+    public Task StopAsync() => BeginStop(drain: true);
+
+    /// <summary>Stops the worker, waits for the stop to finish, and starts it again on the same supervisor: the old and
+    /// the new executions never overlap. Called from the worker's own execution, the start happens once that execution
+    /// has ended.</summary>
+    public void Restart()
+    {
+        var supervisor = Supervisor;
+        if (IsOwnExecution())
+        {
+            _ = RestartAfterAsync(BeginStop(drain: true), supervisor);
+            return;
+        }
+
+        // Another restart (or stop) may begin in between: start only a worker that is fully stopped.
+        while (true)
+        {
+            BeginStop(drain: true).GetAwaiter().GetResult();
+            if (TryStart(supervisor) != Stopping)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{GetType().Name} '{Name}' ({(IsActive ? "active" : "stopped")}, {Executions} executions)";
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Used by the supervisor and the runs.
+
+    /// <summary>Begins a stop; with <paramref name="drain"/> false a queue worker keeps its items for the next start
+    /// instead of running them, and the token is canceled at once.</summary>
+    internal Task BeginStop(bool drain)
+    {
+        Task stopped;
+        lock (Gate)
+        {
+            if (_phase == Running)
+            {
+                Volatile.Write(ref _phase, Stopping);
+                _drainLeft = drain ? DrainCount : 0;
+                _draining = _drainLeft > 0;
+                Disarm();
+                _delayedBefore = false;
+            }
+            else if (_phase == Stopping && !drain)
+            {
+                _draining = false;
+                _drainLeft = 0;
+            }
+
+            if (_phase == Stopping && !_draining)
+            {
+                CancelAfter(_cancellation);
+            }
+
+            stopped = _stopped.Task;
+            Pump();
+        }
+
+        Settle();
+        return stopped;
+    }
+
+    /// <summary>Called by a run when it has ended (before anyone waiting for its handle is woken).</summary>
+    internal void OnRunFinished(TaskHandle run)
+    {
+        lock (Gate)
+        {
+            Volatile.Write(ref _run, null);
+            Interlocked.Increment(ref _executions);
+            bool stopRequested = false;
+            switch (run.State)
+            {
+                case TaskState.Faulted:
+                    // A body that gives up on the worker's canceled token has done what the stop asked.
+                    if (run.Exception is not OperationCanceledException || _cancellation?.IsCancellationRequested != true)
+                    {
+                        Interlocked.Increment(ref _failures);
+                        AddError(run.Exception!);
+                    }
+
+                    break;
+                case TaskState.Canceled:
+                    if (TryGetRunItem(out var item))
+                    {
+                        AddError(new OperationCanceledException(
+                            $"Worker '{Name}': the execution for item '{item}' was canceled (by its supervisor's stop) before it finished."));
+                    }
+
+                    break;
+                case TaskState.Completed:
+                    stopRequested = run is TaskHandle<bool> { Result: false };
+                    break;
+            }
+
+            OnRunEnded();
+            if (stopRequested)
+            {
+                _ = BeginStopLockedNoPump();
+            }
+            else if (_phase == Running && _delay > TimeSpan.Zero)
+            {
+                Arm(Wait.After, Clock.Now + Clock.ToTimestampUnits(_delay));
+            }
+
+            Pump();
+        }
+
+        Settle();
+    }
+
+    /// <summary>Marks the calling thread as running this worker's execution (sync bodies); returns the previous mark.</summary>
+    internal BackgroundWorker? EnterExecution()
+    {
+        var outer = t_executing;
+        t_executing = this;
+        MarkExecuted();
+        return outer;
+    }
+
+    internal static void LeaveExecution(BackgroundWorker? outer) => t_executing = outer;
+
+    internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, Clock.Now);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // For the concrete workers, called under Gate.
+
+    /// <summary>Whether an execution should start now; if not, when to look again (long.MaxValue: when signalled).</summary>
+    private protected abstract bool IsDue(long now, out long dueAt);
+
+    /// <summary>Creates the next execution (without consuming anything: the submission may still fail).</summary>
+    private protected abstract TaskHandle CreateRun(CancellationToken cancellationToken);
+
+    /// <summary>The execution made by <see cref="CreateRun"/> was accepted by the pool.</summary>
+    private protected virtual void OnRunAccepted(long now) => _triggered = false;
+
+    /// <summary>The current execution has ended (or was never accepted).</summary>
+    private protected virtual void OnRunEnded()
+    {
+    }
+
+    /// <summary>The item of the current execution, for error reports.</summary>
+    private protected virtual bool TryGetRunItem(out object? item)
+    {
+        item = null;
+        return false;
+    }
+
+    /// <summary>How many executions a draining stop still runs.</summary>
+    private protected virtual int DrainCount => 0;
+
+    /// <summary>The worker is starting.</summary>
+    private protected virtual void OnStarting(long now)
+    {
+    }
+
+    /// <summary>Whether a trigger is pending (set by <see cref="Signal"/>, cleared when an execution is accepted).</summary>
+    private protected bool Triggered => _triggered;
+
+    /// <summary>Whether the worker is started (the caller holds Gate).</summary>
+    private protected bool IsRunningLocked => _phase == Running;
+
+    /// <summary>Notes a trigger (when <paramref name="trigger"/>) and lets the worker look for work: cuts a wait for the
+    /// next due time short, never a delay. Takes Gate; the caller must not hold it.</summary>
+    private protected void Signal(bool trigger)
+    {
+        lock (Gate)
+        {
+            SignalLocked(trigger);
+        }
+
+        Settle();
+    }
+
+    /// <summary><see cref="Signal"/> for a caller that holds Gate; it must call <see cref="Settle"/> after releasing it.</summary>
+    private protected void SignalLocked(bool trigger)
+    {
+        _triggered |= trigger;
+        if (_waiting == Wait.Due)
+        {
+            Disarm();
+        }
+
+        Pump();
+    }
+
+    /// <summary>Raises the errors and cancels the token that transitions under Gate left behind; called without it.</summary>
+    private protected void Settle()
+    {
+        if (!_aftermath)
+        {
+            return;
+        }
+
+        List<WorkerErrorEventArgs>? errors;
+        CancellationTokenSource? cancel;
+        lock (Gate)
+        {
+            errors = _errors;
+            cancel = _cancelAfter;
+            _errors = null;
+            _cancelAfter = null;
+            _aftermath = false;
+        }
+
+        try
+        {
+            cancel?.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback a body registered on the token threw; the token is canceled all the same.
+        }
+
+        foreach (var error in errors ?? [])
+        {
+            EventRaiser.Raise(Error, this, error);
+        }
+    }
+
+    /// <summary>Throws when the caller is this worker's execution (or would block the loop it needs).</summary>
+    private protected void ThrowIfOwnExecution(string operation)
+    {
+        if (IsOwnExecution())
+        {
+            throw new InvalidOperationException(
+                $"{operation}() was called from an execution of worker '{Name}' and would wait for that execution itself; return false from the body, or call Stop(wait: false).");
+        }
+    }
+
+    private protected bool IsOwnExecution() =>
+        t_executing == this
+        || (AsyncLoop.Current is { } loop && Volatile.Read(ref _run) is IAsyncTask { Loop: var runLoop } && runLoop == loop);
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static TaskCompletionSource CompletedSignal()
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        signal.SetResult();
+        return signal;
+    }
+
+    /// <summary>Decides what happens next: nothing (an execution runs, or a wait is armed), an execution, a wait, or the
+    /// end of a stop.</summary>
+    private void Pump()
+    {
+        if (_run is not null)
+        {
+            return;
+        }
+
+        switch (_phase)
+        {
+            case Stopped:
+                return;
+            case Stopping:
+                if (_draining && _drainLeft > 0)
+                {
+                    _drainLeft--;
+                    Submit(Clock.Now);
+                }
+                else
+                {
+                    FinishStop();
+                }
+
+                return;
+        }
+
+        if (_waiting != Wait.None)
+        {
+            return;
+        }
+
+        long now = Clock.Now;
+        if (!IsDue(now, out long dueAt))
+        {
+            if (dueAt != long.MaxValue)
+            {
+                Arm(Wait.Due, dueAt);
+            }
+
+            return;
+        }
+
+        if (_delayBefore > TimeSpan.Zero && !_delayedBefore)
+        {
+            _delayedBefore = true;
+            Arm(Wait.Before, now + Clock.ToTimestampUnits(_delayBefore));
+            return;
+        }
+
+        _delayedBefore = false;
+        Submit(now);
+    }
+
+    private void Submit(long now)
+    {
+        var run = CreateRun(_cancellation!.Token);
+        try
+        {
+            _supervisor!.SubmitWorkerRun(run, new TaskMethodInfo(Name, _priority, kind: _kind, loop: _loop));
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException or ArgumentException)
+        {
+            // The supervisor is stopping or gone (or the loop was removed): the worker cannot go on. What it has not run
+            // (a queue's items, a trigger) stays for the next start.
+            OnRunEnded();
+            AddError(new InvalidOperationException($"Worker '{Name}' could not submit an execution and stops: {exception.Message}", exception));
+            _ = BeginStopLockedNoPump();
+            _draining = false;
+            _drainLeft = 0;
+            FinishStop();
+            return;
+        }
+
+        Volatile.Write(ref _run, run);
+        OnRunAccepted(now);
+    }
+
+    private Task BeginStopLockedNoPump()
+    {
+        if (_phase == Running)
+        {
+            Volatile.Write(ref _phase, Stopping);
+            _draining = false;
+            _drainLeft = 0;
+            Disarm();
+            _delayedBefore = false;
+            CancelAfter(_cancellation);
+        }
+
+        return _stopped.Task;
+    }
+
+    private void FinishStop()
+    {
+        Volatile.Write(ref _phase, Stopped);
+        Disarm();
+        CancelAfter(_cancellation);
+        _supervisor!.RemoveWorker(this);
+        _stopped.TrySetResult();
+    }
+
+    private void Arm(Wait reason, long until)
+    {
+        _waiting = reason;
+        _waitUntil = until;
+        ArmTimer(Clock.Now);
+    }
+
+    private void ArmTimer(long now)
+    {
+        double milliseconds = Math.Ceiling((_waitUntil - now) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+        long dueTime = (long)Math.Clamp(milliseconds, 1, TaskSupervisor.MaxDelay.TotalMilliseconds);
+        _timer ??= new Timer(static state => ((BackgroundWorker)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        _timer.Change(dueTime, Timeout.Infinite);
+    }
+
+    private void Disarm()
+    {
+        if (_waiting != Wait.None)
+        {
+            _waiting = Wait.None;
+            _timer?.Change(Timeout.Infinite, Timeout.Infinite);
+        }
+    }
+
+    private void OnTimer()
+    {
+        lock (Gate)
+        {
+            if (_waiting == Wait.None)
+            {
+                return; // Disarmed after it fired.
+            }
+
+            long now = Clock.Now;
+            if (now < _waitUntil)
+            {
+                ArmTimer(now); // Early, or left over from an earlier wait.
+                return;
+            }
+
+            _waiting = Wait.None;
+            Pump();
+        }
+
+        Settle();
+    }
+
+    private void AddError(Exception exception)
+    {
+        bool hasItem = TryGetRunItem(out var item);
+        (_errors ??= []).Add(new WorkerErrorEventArgs(this, exception, hasItem, item));
+        _aftermath = true;
+    }
+
+    private void CancelAfter(CancellationTokenSource? cancellation)
+    {
+        if (cancellation is not null && !cancellation.IsCancellationRequested)
+        {
+            _cancelAfter = cancellation;
+            _aftermath = true;
+        }
+    }
+
+    private async Task RestartAfterAsync(Task stopped, TaskSupervisor? supervisor)
+    {
+        await stopped.ConfigureAwait(false);
+        try
+        {
+            while (TryStart(supervisor) == Stopping)
+            {
+                await BeginStop(drain: true).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or ObjectDisposedException)
+        {
+            lock (Gate)
+            {
+                AddError(new InvalidOperationException($"Worker '{Name}' could not restart: {exception.Message}", exception));
+            }
+
+            Settle();
+        }
+    }
+
+    /// <summary>Starts the worker if it is stopped (returns <see cref="Stopped"/>, the phase it was in); returns
+    /// <see cref="Running"/> or <see cref="Stopping"/> and does nothing otherwise.</summary>
+    private int TryStart(TaskSupervisor? supervisor)
+    {
+        supervisor ??= TaskSupervisor.Default;
+        lock (Gate)
+        {
+            if (_phase != Stopped)
+            {
+                return _phase;
+            }
+
+            if (_kind == TaskKind.Async)
+            {
+                _ = supervisor.LoopFor(_loop, $"worker '{Name}'");
+            }
+
+            supervisor.AddWorker(this);
+            Volatile.Write(ref _supervisor, supervisor);
+            _cancellation = new CancellationTokenSource();
+            _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _draining = false;
+            _drainLeft = 0;
+            _delayedBefore = false;
+            Volatile.Write(ref _phase, Running);
+            OnStarting(Clock.Now);
+            Pump();
+        }
+
+        Settle();
+        return Stopped;
+    }
+
+    /// <summary>Checks a duration setting: from 0 to <see cref="TaskSupervisor.MaxDelay"/>.</summary>
+    private protected TimeSpan ValidDuration(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero || value > TaskSupervisor.MaxDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"Worker '{Name}': {name} must be between 0 and {TaskSupervisor.MaxDelay}.");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Atasker;
+
+/// <summary>
+/// A worker that runs its body once per item put into its queue, in the order the items were put, one at a time.
+/// </summary>
+/// <remarks>
+/// <para>Items put before <see cref="BackgroundWorker.Start"/> (or while stopped) are kept and run after the start.
+/// <see cref="BackgroundWorker.Stop"/> runs every item put before it began (back to back, without the delays), then
+/// stops; items put during the stop stay queued for the next start. A stop by the supervisor with
+/// <c>cancelTasks: true</c>, or a body returning false, keeps the remaining items queued instead of running them.</para>
+/// <para>With a <see cref="QueueCapacity"/>, <see cref="Put"/> blocks and <see cref="PutAsync"/> waits while the queue
+/// is full, in the order they were called; <see cref="TryPut"/> returns false instead.</para>
+/// </remarks>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed class QueueWorker<T> : BackgroundWorker
+{
+    private readonly WorkerBody<T> _body;
+    private readonly Queue<T> _queue = new();
+    private readonly LinkedList<PendingPut> _waitingPuts = new();
+    private T _current = default!;
+    private bool _hasCurrent;
+
+    /// <summary>Creates a queue worker with a sync body.</summary>
+    /// <param name="name">The worker's name.</param>
+    /// <param name="body">The body: the item and the worker's token.</param>
+    /// <param name="queueCapacity">How many items the queue holds before putting waits (0: no limit).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="queueCapacity"/> is negative.</exception>
+    public QueueWorker(string name, Action<T, CancellationToken> body, int queueCapacity = 0)
+        : this(name, new WorkerBody<T>(body), queueCapacity)
+    {
+    }
+
+    /// <summary>Creates a queue worker with a sync body that returns false to stop the worker.</summary>
+    /// <inheritdoc cref="QueueWorker{T}(string, Action{T, CancellationToken}, int)"/>
+    public QueueWorker(string name, Func<T, CancellationToken, bool> body, int queueCapacity = 0)
+        : this(name, new WorkerBody<T>(body), queueCapacity)
+    {
+    }
+
+    /// <summary>Creates a queue worker with an awaitable body (it runs on an async loop).</summary>
+    /// <inheritdoc cref="QueueWorker{T}(string, Action{T, CancellationToken}, int)"/>
+    public QueueWorker(string name, Func<T, CancellationToken, ValueTask> body, int queueCapacity = 0)
+        : this(name, new WorkerBody<T>(body), queueCapacity)
+    {
+    }
+
+    /// <summary>Creates a queue worker with an awaitable body that returns false to stop the worker.</summary>
+    /// <inheritdoc cref="QueueWorker{T}(string, Action{T, CancellationToken}, int)"/>
+    public QueueWorker(string name, Func<T, CancellationToken, ValueTask<bool>> body, int queueCapacity = 0)
+        : this(name, new WorkerBody<T>(body), queueCapacity)
+    {
+    }
+
+    private QueueWorker(string name, WorkerBody<T> body, int queueCapacity)
+        : base(name, body.IsAsync)
+    {
+        if (queueCapacity < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queueCapacity), queueCapacity, $"Worker '{name}': the queue capacity must be 0 (no limit) or more.");
+        }
+
+        _body = body;
+        QueueCapacity = queueCapacity;
+    }
+
+    /// <summary>How many items the queue holds before putting waits (0: no limit).</summary>
+    public int QueueCapacity { get; }
+
+    /// <summary>How many items wait in the queue (not counting the one running, nor puts waiting for room).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Puts an item into the queue; when the queue is full, blocks until there is room.</summary>
+    /// <exception cref="InvalidOperationException">The queue is full and the caller is the worker's own execution,
+    /// which would wait for itself (use <see cref="TryPut"/> there).</exception>
+    public void Put(T item)
+    {
+        if (TryPutOrWait(item, out var waiting))
+        {
+            return;
+        }
+
+        waiting!.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Puts an item into the queue unless it is full.</summary>
+    /// <returns>False when the queue is full (the item was not put).</returns>
+    public bool TryPut(T item)
+    {
+        bool put;
+        lock (Gate)
+        {
+            put = TryEnqueueLocked(item);
+        }
+
+        Settle();
+        return put;
+    }
+
+    /// <summary>Puts an item into the queue; when the queue is full, waits (without blocking) until there is room.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Gives up waiting for room; the item is then not put.</param>
+    public ValueTask PutAsync(T item, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        if (TryPutOrWait(item, out var waiting))
+        {
+            return default;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiting!.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingPut)state!).Owner.GiveUp((PendingPut)state!, token), waiting);
+        }
+
+        return new ValueTask(waiting!.Task);
+    }
+
+    private protected override bool IsDue(long now, out long dueAt)
+    {
+        dueAt = long.MaxValue;
+        return _queue.Count > 0;
+    }
+
+    private protected override TaskHandle CreateRun(CancellationToken cancellationToken)
+    {
+        _current = _queue.Peek();
+        _hasCurrent = true;
+        return _body.CreateRun(this, _current, cancellationToken);
+    }
+
+    private protected override void OnRunAccepted(long now)
+    {
+        base.OnRunAccepted(now);
+        _ = _queue.Dequeue();
+
+        // The room just made goes to the put that has waited longest.
+        if (_waitingPuts.First is { } first)
+        {
+            _waitingPuts.RemoveFirst();
+            _queue.Enqueue(first.Value.Item);
+            first.Value.Registration.Unregister();
+            first.Value.TrySetResult();
+        }
+    }
+
+    private protected override void OnRunEnded()
+    {
+        _current = default!;
+        _hasCurrent = false;
+    }
+
+    private protected override bool TryGetRunItem(out object? item)
+    {
+        item = _current;
+        return _hasCurrent;
+    }
+
+    private protected override int DrainCount => _queue.Count;
+
+    /// <summary>Puts the item if there is room (true); otherwise queues a put that waits for room.</summary>
+    private bool TryPutOrWait(T item, out PendingPut? waiting)
+    {
+        waiting = null;
+        lock (Gate)
+        {
+            if (!TryEnqueueLocked(item))
+            {
+                ThrowIfOwnExecution("Put on a full queue");
+                waiting = new PendingPut(this, item);
+                waiting.Node = _waitingPuts.AddLast(waiting);
+            }
+        }
+
+        Settle();
+        return waiting is null;
+    }
+
+    private bool TryEnqueueLocked(T item)
+    {
+        if (QueueCapacity > 0 && (_queue.Count >= QueueCapacity || _waitingPuts.Count > 0))
+        {
+            return false;
+        }
+
+        _queue.Enqueue(item);
+        if (IsRunningLocked)
+        {
+            SignalLocked(trigger: false);
+        }
+
+        return true;
+    }
+
+    private void GiveUp(PendingPut waiting, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (waiting.Node?.List is null)
+            {
+                return; // Already put.
+            }
+
+            _waitingPuts.Remove(waiting.Node);
+        }
+
+        waiting.TrySetCanceled(cancellationToken);
+    }
+
+    /// <summary>A put waiting for room.</summary>
+    private sealed class PendingPut(QueueWorker<T> owner, T item) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public QueueWorker<T> Owner { get; } = owner;
+
+        public T Item { get; } = item;
+
+        public LinkedListNode<PendingPut>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+}
