@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Atasker.Analyzers;
 
-/// <summary>Reports every misuse of <c>[BackgroundTask]</c> that makes the generator skip a method, at the exact place.</summary>
+/// <summary>Reports every misuse of <c>[BackgroundTask]</c> and <c>[BackgroundWorker]</c> that makes the generator skip a
+/// method, at the exact place.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
 {
@@ -31,7 +32,17 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ProcessInstanceMethod,
         DiagnosticDescriptors.ProcessGenericMethod,
         DiagnosticDescriptors.ProcessUnsupportedType,
-        DiagnosticDescriptors.ProcessUnreachableType);
+        DiagnosticDescriptors.ProcessUnreachableType,
+        DiagnosticDescriptors.BothAttributes,
+        DiagnosticDescriptors.QueueAndEvent,
+        DiagnosticDescriptors.IntervalConflict,
+        DiagnosticDescriptors.QueueWithoutItem,
+        DiagnosticDescriptors.WorkerReturnType,
+        DiagnosticDescriptors.NegativeQueueCapacity,
+        DiagnosticDescriptors.WorkerParameter,
+        DiagnosticDescriptors.GenericWorker,
+        DiagnosticDescriptors.ProcessWorker,
+        DiagnosticDescriptors.StructInstanceWorker);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -40,13 +51,13 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var attributeType = start.Compilation.GetTypeByMetadataName(KnownTypes.BackgroundTaskAttribute);
-            if (attributeType is null)
+            foreach (var name in new[] { KnownTypes.BackgroundTaskAttribute, KnownTypes.BackgroundWorkerAttribute })
             {
-                return;
+                if (start.Compilation.GetTypeByMetadataName(name) is { } attributeType)
+                {
+                    start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, attributeType), SymbolKind.Method);
+                }
             }
-
-            start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, attributeType), SymbolKind.Method);
         });
     }
 

@@ -9,6 +9,12 @@ internal static class TrackingNames
     /// <summary>The valid task methods, the input of the emitter.</summary>
     public const string ValidTaskMethods = nameof(ValidTaskMethods);
 
+    /// <summary>Every <c>[BackgroundWorker]</c> method parsed into a model (null when invalid).</summary>
+    public const string WorkerMethods = nameof(WorkerMethods);
+
+    /// <summary>The valid worker methods, the input of the emitter.</summary>
+    public const string ValidWorkerMethods = nameof(ValidWorkerMethods);
+
     /// <summary>The dispatcher cases of the process tasks.</summary>
     public const string ProcessDispatchEntries = nameof(ProcessDispatchEntries);
 

@@ -41,6 +41,26 @@ public sealed class DiagnosticTests
         { "ATSK0022 unsupported element", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial int Count({|ATSK0022:object[] items|}) => items.Length; }" },
         { "ATSK0022 unsupported result", "public partial class C { [BackgroundTask(Kind = TaskKind.Process)] public static partial {|ATSK0022:Task<Uri>|} GetAsync() => Task.FromResult(new Uri(\"http://x\")); }" },
         { "ATSK0023 process task in a private type", "public partial class Outer { private partial class Hidden { [BackgroundTask(Kind = TaskKind.Process)] public static partial int {|ATSK0023:Run|}() => 1; } }" },
+        { "ATSK0007 task and worker", "public partial class C { [BackgroundTask, BackgroundWorker] public partial void {|ATSK0007:Run|}() { } }" },
+        { "ATSK0008 worker property taken", "public partial class C { [BackgroundWorker] public partial void {|ATSK0008:Poll|}() { } public int PollWorker => 1; }" },
+        { "ATSK0009 negative interval", "public partial class C { [BackgroundWorker({|ATSK0009:Interval = -1|})] public partial void Poll() { } }" },
+        { "ATSK0009 NaN delay before", "public partial class C { [BackgroundWorker({|ATSK0009:DelayBefore = double.NaN|})] public partial void Poll() { } }" },
+        { "ATSK0014 async kind on a sync worker", "public partial class C { [BackgroundWorker({|ATSK0014:Kind = TaskKind.Async|})] public partial void Poll() { } }" },
+        { "ATSK0015 loop on a sync worker", "public partial class C { [BackgroundWorker({|ATSK0015:Loop = \"io\"|})] public partial void Poll() { } }" },
+        { "ATSK0017 queue and event", "public partial class C { [BackgroundWorker(Queue = true, {|ATSK0017:Event = true|})] public partial void Take(int item) { } }" },
+        { "ATSK0018 interval with delay", "public partial class C { [BackgroundWorker({|ATSK0018:Interval = 1|}, Delay = 1)] public partial void Poll() { } }" },
+        { "ATSK0018 interval on an event worker", "public partial class C { [BackgroundWorker({|ATSK0018:Interval = 1|}, Event = true)] public partial void Poll() { } }" },
+        { "ATSK0019 queue worker without item", "public partial class C { [BackgroundWorker(Queue = true)] public partial void {|ATSK0019:Take|}(CancellationToken token) { } }" },
+        { "ATSK0024 worker returning int", "public partial class C { [BackgroundWorker] public partial {|ATSK0024:int|} Poll() => 1; }" },
+        { "ATSK0024 worker returning Task<int>", "public partial class C { [BackgroundWorker] public partial {|ATSK0024:Task<int>|} PollAsync() => Task.FromResult(1); }" },
+        { "ATSK0025 negative capacity", "public partial class C { [BackgroundWorker(Queue = true, {|ATSK0025:QueueCapacity = -1|})] public partial void Take(int item) { } }" },
+        { "ATSK0026 loop worker with a parameter", "public partial class C { [BackgroundWorker] public partial void Poll({|ATSK0026:int count|}) { } }" },
+        { "ATSK0026 queue worker with two items", "public partial class C { [BackgroundWorker(Queue = true)] public partial void Take(int item, {|ATSK0026:string other|}) { } }" },
+        { "ATSK0027 generic worker", "public partial class C { [BackgroundWorker(Queue = true)] public partial void {|ATSK0027:Take|}<T>(T item) { } }" },
+        { "ATSK0028 process worker", "public partial class C { [BackgroundWorker({|ATSK0028:Kind = TaskKind.Process|})] public static partial void Poll() { } }" },
+        { "ATSK0029 struct instance worker", "public partial struct S { [BackgroundWorker] public partial void {|ATSK0029:Poll|}() { } }" },
+        { "ATSK0001 worker not partial", "public partial class C { [BackgroundWorker] public void {|ATSK0001:Poll|}() { } }" },
+        { "ATSK0005 worker ref item", "public partial class C { [BackgroundWorker(Queue = true)] public partial void Take({|ATSK0005:ref int item|}) { } }" },
         { "two mistakes, two diagnostics", "public partial class C { [BackgroundTask({|ATSK0009:Delay = -2|})] public partial void Run({|ATSK0005:ref int a|}) { } }" },
     };
 
@@ -63,6 +83,10 @@ public sealed class DiagnosticTests
         { "ATSK0015 no loop on sync body", "public partial class C { [BackgroundTask(Priority = TaskPriority.High)] public partial int Run() => 1; }" },
         { "ATSK0016 loop on an async body", "public partial class C { [BackgroundTask(Loop = \"io\")] public partial Task<int> RunAsync() => Task.FromResult(1); [BackgroundTask(Kind = TaskKind.Async, Loop = \"io\")] public partial ValueTask GoAsync() => default; }" },
         { "ATSK0020-23 a valid process task", "public partial class C { public enum E { A } [BackgroundTask(Kind = TaskKind.Process)] internal static partial Task<System.Collections.Generic.List<int[]>?> Run(string? s, E e, Guid? g, byte[] data, DateTimeOffset[] when, CancellationToken token) => Task.FromResult<System.Collections.Generic.List<int[]>?>(null); }" },
+        { "ATSK0007 a task and a worker side by side", "public partial class C { [BackgroundTask] public partial void Run() { } [BackgroundWorker] public partial void Poll() { } }" },
+        { "ATSK0017-19 queue, event and interval workers", "public partial class C { [BackgroundWorker(Queue = true, QueueCapacity = 5, Delay = 1)] public partial void Take(int item, CancellationToken token) { } [BackgroundWorker(Event = true, DelayBefore = 1)] public partial void Ring() { } [BackgroundWorker(Interval = 1, DelayBefore = 0.5)] public partial bool Tick() => true; }" },
+        { "ATSK0024 every worker return type", "public partial class C { [BackgroundWorker] public partial bool A() => true; [BackgroundWorker] public partial Task BAsync() => Task.CompletedTask; [BackgroundWorker] public partial Task<bool> CAsync() => Task.FromResult(true); [BackgroundWorker] public partial ValueTask DAsync() => default; [BackgroundWorker] public partial ValueTask<bool> EAsync() => default; }" },
+        { "ATSK0026-29 a static worker in a struct, on threads", "public partial struct S { [BackgroundWorker(Kind = TaskKind.Thread, Loop = null)] public static partial Task PollAsync(CancellationToken token) => Task.CompletedTask; }" },
         { "no attribute at all", "public class C { public int Build(ref int id) => id; public async void Run() { await Task.Yield(); } }" },
     };
 
@@ -94,6 +118,14 @@ public sealed class DiagnosticTests
     public async Task The_generators_valid_uses_draw_no_diagnostic()
     {
         var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Generators.Tests.TestSources.ValidUses);
+
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public async Task The_generators_worker_uses_draw_no_diagnostic()
+    {
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Generators.Tests.TestSources.WorkerUses);
 
         Assert.Empty(diagnostics);
     }

@@ -124,4 +124,45 @@ internal static class TestSources
             public static partial int Eight(int a, int b, int c, int d, int e, int f, int g, int h) => a + h;
         }
         """;
+
+    /// <summary>Every worker type and body shape, instance and static.</summary>
+    public const string WorkerUses = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Atasker;
+
+        namespace Demo;
+
+        public partial class Station
+        {
+            [BackgroundWorker]
+            public partial void Poll() { }
+
+            [BackgroundWorker(Interval = 1, Priority = TaskPriority.High)]
+            public partial bool Refresh(CancellationToken cancellationToken) => !cancellationToken.IsCancellationRequested;
+
+            [BackgroundWorker(Delay = 0.5, DelayBefore = 0.25)]
+            public async partial Task SweepAsync(CancellationToken cancellationToken) => await Task.Yield();
+
+            [BackgroundWorker(Event = true, Kind = TaskKind.Thread, Name = "alarm")]
+            public partial Task<bool> AlarmAsync() => Task.FromResult(true);
+
+            [BackgroundWorker(Queue = true, QueueCapacity = 100, Loop = "io")]
+            public partial ValueTask SendAsync(string message, CancellationToken cancellationToken) => default;
+
+            [BackgroundWorker(Queue = true)]
+            public static partial ValueTask<bool> Audit((int Id, string Text) entry) => new(entry.Id >= 0);
+        }
+
+        internal static partial class Janitor
+        {
+            [BackgroundWorker(Interval = 60)]
+            private static partial void Clean();
+
+            private static partial void Clean() { }
+
+            public static void StartAll() => CleanWorker.Start();
+        }
+        """;
 }

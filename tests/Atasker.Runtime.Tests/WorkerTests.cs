@@ -317,6 +317,41 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task A_queue_worker_busy_with_items_lets_a_waiting_task_in_between_two_of_them()
+    {
+        await using var supervisor = Supervisors.Create(poolSize: 1);
+        var order = new ConcurrentQueue<string>();
+        using var inFirst = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var worker = new QueueWorker<int>("busy", (item, _) =>
+        {
+            if (item == 0)
+            {
+                inFirst.Set();
+                release.Wait(Probe.Patience);
+            }
+
+            order.Enqueue($"item {item}");
+        });
+        for (int i = 0; i < 20; i++)
+        {
+            worker.Put(i);
+        }
+
+        worker.Start(supervisor);
+        Assert.True(inFirst.Wait(Probe.Patience));
+        var urgent = supervisor.Submit(() => order.Enqueue("urgent"), supervisor.With(TaskPriority.High));
+        Supervisors.Eventually(() => supervisor.GetInfo().Thread.Queued == 1, "the urgent task waits for the one slot");
+        release.Set();
+        await urgent;
+        await worker.StopAsync().WaitAsync(Probe.Patience);
+
+        Assert.Equal(["item 0", "urgent"], order.Take(2));
+        Assert.Equal(21, order.Count);
+        Assert.Equal(20, worker.Executions);
+    }
+
+    [Fact]
     public async Task Items_put_before_Start_are_kept_and_processed_after_it()
     {
         await using var supervisor = new TaskSupervisor();
@@ -597,12 +632,12 @@ public sealed class WorkerTests
         var seen = new List<(int Producer, int Sequence)>();
         var worker = new QueueWorker<(int, int)>("shared", (item, _) => seen.Add(item), queueCapacity: 64);
         worker.Start(supervisor);
-        using var barrier = new Barrier(8);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // Half put from threads of their own (Put blocks while the queue is full), half with PutAsync.
+        // All start on one signal. Half put from threads of their own (Put blocks while the queue is full), half with PutAsync.
         var blocking = Enumerable.Range(0, 4).Select(p => new Thread(() =>
         {
-            barrier.SignalAndWait();
+            go.Task.Wait();
             for (int i = 0; i < 500; i++)
             {
                 worker.Put((p, i));
@@ -615,12 +650,13 @@ public sealed class WorkerTests
 
         var awaiting = Enumerable.Range(4, 4).Select(p => Task.Run(async () =>
         {
-            barrier.SignalAndWait();
+            await go.Task;
             for (int i = 0; i < 500; i++)
             {
                 await worker.PutAsync((p, i));
             }
         })).ToArray();
+        go.SetResult();
         await Task.WhenAll(awaiting).WaitAsync(Probe.Patience);
         Assert.All(blocking, thread => Assert.True(thread.Join(Probe.Patience)));
         await worker.StopAsync().WaitAsync(Probe.Patience);

@@ -31,6 +31,8 @@ namespace Atasker.Generators.Model;
 /// says otherwise.</param>
 /// <param name="Loop">For an async body, the loop the attribute names (null: the default loop).</param>
 /// <param name="Process">For <see cref="GenerationMode.ProcessLaunchers"/>, how values cross the process boundary.</param>
+/// <param name="Worker">For a <c>[BackgroundWorker]</c> method, its worker (then <see cref="StubName"/> is the
+/// property's name).</param>
 internal sealed record TaskMethodModel(
     string HintName,
     GenerationMode Mode,
@@ -54,4 +56,5 @@ internal sealed record TaskMethodModel(
     double Delay,
     int Kind,
     string? Loop,
-    ProcessMethodModel? Process = null);
+    ProcessMethodModel? Process = null,
+    WorkerModel? Worker = null);

@@ -40,7 +40,16 @@ public sealed partial class TaskGenerator
                 WriteDefinition(writer, model);
             }
 
-            if (model.Mode != GenerationMode.DeclarationOnly)
+            if (model.Mode != GenerationMode.DeclarationOnly && model.Worker is { } worker)
+            {
+                if (model.DefinitionModifiers is not null)
+                {
+                    writer.Line();
+                }
+
+                WriteWorker(writer, model, worker);
+            }
+            else if (model.Mode != GenerationMode.DeclarationOnly)
             {
                 if (model.DefinitionModifiers is not null)
                 {
@@ -225,7 +234,111 @@ public sealed partial class TaskGenerator
 
         /// <summary>The body of a launcher for a method with an error: it compiles, and says what to fix if called.</summary>
         private static string Throw(TaskMethodModel model) =>
-            $"=> throw new global::System.InvalidOperationException({CSharpText.StringLiteral($"{model.DisplayName} cannot run as a background task until error {model.ErrorId} is fixed; see the build's diagnostics.")});";
+            $"=> throw new global::System.InvalidOperationException({CSharpText.StringLiteral($"{model.DisplayName} cannot run as a background {(model.Worker is null ? "task" : "worker")} until error {model.ErrorId} is fixed; see the build's diagnostics.")});";
+
+        /// <summary>The <c>XWorker</c> property: one worker per instance (a static field for a static method), created on
+        /// first use; a creation that loses a race is dropped before anyone could start it.</summary>
+        private static void WriteWorker(IndentedWriter writer, TaskMethodModel model, WorkerModel worker)
+        {
+            string modifiers = model.StubModifiers;
+            writer.Line(model.Mode == GenerationMode.ThrowingLaunchers
+                ? $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>"
+                : $"/// <summary>The {worker.WorkerType} that runs <c>{model.DisplayName}</c>, created on first use{(model.IsStatic ? "" : " (one per instance)")}; call <c>Start()</c> to run it.</summary>");
+            writer.Line(GeneratedCode);
+            if (model.Mode == GenerationMode.ThrowingLaunchers)
+            {
+                writer.Line($"{modifiers} {worker.PropertyType} {model.StubName}").Indent().Line(Throw(model)).Outdent();
+                return;
+            }
+
+            string field = worker.FieldName;
+            writer.Line($"{modifiers} {worker.PropertyType} {model.StubName}");
+            writer.Line("{").Indent();
+            writer.Line("get").Line("{").Indent();
+            writer.Line($"var __worker = global::System.Threading.Volatile.Read(ref {field});");
+            writer.Line("if (__worker is null)").Line("{").Indent();
+            string capacity = worker.QueueCapacity != 0 ? ", queueCapacity: " + worker.QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+            writer.Line($"var __created = new {worker.PropertyType}({CSharpText.StringLiteral(worker.WorkerName)}, {WorkerBody(model, worker)}{capacity})");
+            writer.Line("{").Indent();
+            foreach (string setting in WorkerSettings(model, worker))
+            {
+                writer.Line(setting + ",");
+            }
+
+            writer.Outdent().Line("};");
+            writer.Line($"__worker = global::System.Threading.Interlocked.CompareExchange(ref {field}, __created, null) ?? __created;");
+            writer.Outdent().Line("}").Line();
+            writer.Line("return __worker;");
+            writer.Outdent().Line("}");
+            writer.Outdent().Line("}").Line();
+            writer.Line(GeneratedCode);
+            writer.Line($"private {(model.IsStatic ? "static " : "")}{worker.PropertyType}? {field};");
+        }
+
+        /// <summary>The body as the delegate type the worker's constructor takes: a cast picks the overload, Task bodies
+        /// travel as ValueTask.</summary>
+        private static string WorkerBody(TaskMethodModel model, WorkerModel worker)
+        {
+            string token = "global::System.Threading.CancellationToken";
+            string inputs = worker.ItemType is null ? token : worker.ItemType + ", " + token;
+            string lambdaParameters = worker.ItemType is null ? "__cancellationToken" : "(__item, __cancellationToken)";
+            var arguments = new List<string>();
+            if (worker.ItemType is not null)
+            {
+                arguments.Add("__item");
+            }
+
+            if (model.TakesCancellationToken)
+            {
+                arguments.Add("__cancellationToken");
+            }
+
+            string call = $"{(model.IsStatic ? ThisType(model) : "this")}.{model.MethodName}({string.Join(", ", arguments)})";
+            (string delegateType, string body) = model.Shape switch
+            {
+                MethodShape.Void => ($"global::System.Action<{inputs}>", call),
+                MethodShape.Value => ($"global::System.Func<{inputs}, bool>", call),
+                MethodShape.Task => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask>", $"global::Atasker.WorkerLauncher.FromTask({call})"),
+                MethodShape.TaskOfT => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask<bool>>", $"global::Atasker.WorkerLauncher.FromTask({call})"),
+                MethodShape.ValueTask => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask>", call),
+                _ => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask<bool>>", call),
+            };
+            return $"({delegateType})({lambdaParameters} => {body})";
+        }
+
+        /// <summary>The attribute's settings, as the worker's property initializers (defaults left out).</summary>
+        private static IEnumerable<string> WorkerSettings(TaskMethodModel model, WorkerModel worker)
+        {
+            if (worker.Interval != 0)
+            {
+                yield return "Interval = global::System.TimeSpan.FromSeconds(" + CSharpText.Double(worker.Interval) + ")";
+            }
+
+            if (worker.Delay != 0)
+            {
+                yield return "Delay = global::System.TimeSpan.FromSeconds(" + CSharpText.Double(worker.Delay) + ")";
+            }
+
+            if (worker.DelayBefore != 0)
+            {
+                yield return "DelayBefore = global::System.TimeSpan.FromSeconds(" + CSharpText.Double(worker.DelayBefore) + ")";
+            }
+
+            if (model.Priority != 1)
+            {
+                yield return "Priority = " + Priority(model.Priority);
+            }
+
+            if (KnownTypes.IsAwaitable(model.Shape) && model.Kind == KnownTypes.ThreadKind)
+            {
+                yield return "Kind = global::Atasker.TaskKind.Thread";
+            }
+
+            if (model.Loop is not null)
+            {
+                yield return "Loop = " + CSharpText.StringLiteral(model.Loop);
+            }
+        }
 
         /// <summary>The documentation, attribute and signature of <c>StartX(params..., TaskOptions? options)</c>.</summary>
         private static void WriteOptionsStubHeader(IndentedWriter writer, TaskMethodModel model, List<ParameterModel> parameters)

@@ -35,7 +35,7 @@ public sealed partial class TaskGenerator
 
             var mode = check.HasErrors
                 ? (check.HasError(DiagnosticIds.GeneratedNameCollision) ? GenerationMode.DeclarationOnly : GenerationMode.ThrowingLaunchers)
-                : check.Arguments.Kind == KnownTypes.ProcessKind
+                : check.Arguments.Kind == KnownTypes.ProcessKind && check.Worker is null
                     ? GenerationMode.ProcessLaunchers
                     : GenerationMode.Launchers;
 
@@ -52,7 +52,9 @@ public sealed partial class TaskGenerator
             bool isPartial = declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
             bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
             bool userWroteDefinition = !hasBody || method.PartialDefinitionPart is not null;
-            string? definitionModifiers = !isPartial || userWroteDefinition
+            // A method with both attributes (an error) gets its declaration from the task's file only.
+            bool declaredByTask = check.Worker is not null && method.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == KnownTypes.BackgroundTaskAttribute);
+            string? definitionModifiers = !isPartial || userWroteDefinition || declaredByTask
                 ? null
                 : DefinitionModifiers(declaration, needsUnsafe);
             if (mode == GenerationMode.DeclarationOnly && definitionModifiers is null)
@@ -67,13 +69,13 @@ public sealed partial class TaskGenerator
             int kind = TaskMethodValidator.KindOf(check);
 
             return new TaskMethodModel(
-                HintName: HintName(method, ns),
+                HintName: check.Worker is null ? HintName(method, ns) : HintName(method, ns).Replace(".g.cs", ".Worker.g.cs"),
                 Mode: mode,
                 ErrorId: mode == GenerationMode.ThrowingLaunchers ? check.FirstErrorId : null,
                 Namespace: ns,
                 ContainingTypes: containingTypes,
                 MethodName: CSharpText.Identifier(method.Name),
-                StubName: TaskMethodValidator.StubNameOf(method.Name),
+                StubName: TaskMethodValidator.GeneratedNameOf(method.Name, check),
                 DisplayName: DisplayName(method),
                 IsStatic: method.IsStatic,
                 StubModifiers: stubModifiers,
@@ -91,7 +93,31 @@ public sealed partial class TaskGenerator
                 Delay: arguments.Delay,
                 Kind: kind,
                 Loop: kind == KnownTypes.AsyncKind ? arguments.Loop : null,
-                Process: mode == GenerationMode.ProcessLaunchers ? ProcessModel(method, signature, check) : null);
+                Process: mode == GenerationMode.ProcessLaunchers ? ProcessModel(method, signature, check) : null,
+                Worker: check.Worker is { } worker ? WorkerModel(method, worker) : null);
+        }
+
+        private static WorkerModel WorkerModel(IMethodSymbol method, WorkerAttributeArguments worker)
+        {
+            // A queue worker's item is its first parameter; while that is missing (an error), object keeps uses compiling.
+            string? itemType = null;
+            if (worker.Queue)
+            {
+                var first = method.Parameters.FirstOrDefault();
+                itemType = first is not null && !KnownTypes.IsCancellationToken(first.Type) && KnownTypes.CanBeStored(first.Type)
+                    ? CSharpText.TypeName(first.Type)
+                    : "object";
+            }
+
+            return new WorkerModel(
+                worker.WorkerType,
+                itemType,
+                worker.Name ?? DisplayName(method),
+                "__ataskerWorker_" + method.Name,
+                worker.Interval,
+                worker.Delay,
+                worker.DelayBefore,
+                worker.QueueCapacity);
         }
 
         /// <summary>The process codec for each carried argument and the result, and the method's stable id.</summary>

@@ -7,7 +7,8 @@ namespace Atasker.Generators.Tasks;
 
 /// <summary>
 /// Writes, for every valid <c>[BackgroundTask]</c> partial method, its defining declaration (unless the user wrote
-/// it) and the <c>StartX</c> launchers. One model and one file per method, so an edit re-emits only what it touched.
+/// it) and the <c>StartX</c> launchers; for every <c>[BackgroundWorker]</c> method, the declaration and the
+/// <c>XWorker</c> property. One model and one file per method, so an edit re-emits only what it touched.
 /// Process tasks also feed one dispatcher per assembly and, in an app, the worker entry.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -27,6 +28,18 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ValidTaskMethods);
 
         context.RegisterSourceOutput(methods, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
+
+        // Workers go through the same parser (one validation, one model) and emitter; only what is written differs.
+        var workers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.BackgroundWorkerAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (attributed, cancellationToken) => Parser.Parse(attributed, cancellationToken))
+            .WithTrackingName(TrackingNames.WorkerMethods)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.ValidWorkerMethods);
+        context.RegisterSourceOutput(workers, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
 
         var dispatchEntries = methods
             .Where(static model => model.Process is not null)

@@ -42,6 +42,11 @@ internal static class DiagnosticDescriptors
         "Background method parameter cannot be kept until the task runs",
         "Parameter '{0}' of [{1}] method '{2}' has type '{3}', which cannot be stored until the task runs; pointers, ref structs (such as Span<T>) and __arglist are not supported, pass an array or a Memory<T> instead");
 
+    public static readonly DiagnosticDescriptor BothAttributes = Error(
+        DiagnosticIds.BothAttributes,
+        "Method is both a task and a worker",
+        "Method '{0}' has both [BackgroundTask] and [BackgroundWorker]; a method is either a task (started by its StartX launcher) or a worker's body (run by its XWorker), remove one of the attributes");
+
     public static readonly DiagnosticDescriptor GeneratedNameCollision = Error(
         DiagnosticIds.GeneratedNameCollision,
         "Generated member collides with an existing member",
@@ -49,8 +54,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidTaskDelay = Error(
         DiagnosticIds.InvalidTaskDelay,
-        "Invalid task delay",
-        "The Delay of [BackgroundTask] method '{0}' is {1}; it must be a number of seconds from 0 up to about 49 days");
+        "Invalid delay or interval",
+        "The {2} of [{3}] method '{0}' is {1}; it must be a number of seconds from 0 up to about 49 days");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         DiagnosticIds.UnsupportedReturnType,
@@ -75,17 +80,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AsyncKindOnSyncBody = Warning(
         DiagnosticIds.AsyncKindOnSyncBody,
         "Kind = Async on a synchronous body",
-        "[BackgroundTask] method '{0}' has Kind = TaskKind.Async but a synchronous body, which would block its async loop and every task waiting on it; remove Kind (the body then runs on the supervisor's threads) or return Task");
+        "[{1}] method '{0}' has Kind = TaskKind.Async but a synchronous body, which would block its async loop and every task waiting on it; remove Kind (the body then runs on the supervisor's threads) or return Task");
 
     public static readonly DiagnosticDescriptor LoopOnSyncBody = Warning(
         DiagnosticIds.LoopOnSyncBody,
         "Loop on a synchronous body is ignored",
-        "[BackgroundTask] method '{0}' names Loop \"{1}\" but has a synchronous body, which runs on the supervisor's threads and ignores Loop; remove Loop or return Task");
+        "[{2}] method '{0}' names Loop \"{1}\" but has a synchronous body, which runs on the supervisor's threads and ignores Loop; remove Loop or return Task");
 
     public static readonly DiagnosticDescriptor LoopWithoutLoopKind = Warning(
         DiagnosticIds.LoopWithoutLoopKind,
         "Loop is ignored unless the task runs on a loop",
-        "[BackgroundTask] method '{0}' names Loop \"{1}\" but has Kind = TaskKind.{2}, which does not run on an async loop and ignores Loop; remove Loop or Kind");
+        "[{3}] method '{0}' names Loop \"{1}\" but has Kind = TaskKind.{2}, which does not run on an async loop and ignores Loop; remove Loop or Kind");
 
     public static readonly DiagnosticDescriptor ProcessInstanceMethod = Error(
         DiagnosticIds.ProcessInstanceMethod,
@@ -106,6 +111,51 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.ProcessUnreachableType,
         "Process task in a type the worker cannot reach",
         "Process task '{0}' is in type '{1}', which is private or protected, so the generated worker dispatcher cannot call it; make the type internal or public");
+
+    public static readonly DiagnosticDescriptor QueueAndEvent = Error(
+        DiagnosticIds.QueueAndEvent,
+        "Worker sets both Queue and Event",
+        "[BackgroundWorker] method '{0}' sets both Queue and Event; a worker runs either once per queued item or once per trigger, remove one of them");
+
+    public static readonly DiagnosticDescriptor IntervalConflict = Error(
+        DiagnosticIds.IntervalConflict,
+        "Worker sets Interval with a setting it contradicts",
+        "[BackgroundWorker] method '{0}' sets Interval together with {1}: Interval schedules executions start to start, while {2}; remove one of them");
+
+    public static readonly DiagnosticDescriptor QueueWithoutItem = Error(
+        DiagnosticIds.QueueWithoutItem,
+        "Queue worker takes no item",
+        "Queue worker '{0}' has no parameter for the item; make the item its first parameter, e.g. '{0}(string item)' (a trailing CancellationToken may follow)");
+
+    public static readonly DiagnosticDescriptor WorkerReturnType = Error(
+        DiagnosticIds.WorkerReturnType,
+        "Worker body returns an unsupported type",
+        "[BackgroundWorker] method '{0}' returns '{1}'; a worker body returns void, bool, Task, Task<bool>, ValueTask or ValueTask<bool> (returning false stops the worker)");
+
+    public static readonly DiagnosticDescriptor NegativeQueueCapacity = Error(
+        DiagnosticIds.NegativeQueueCapacity,
+        "Negative queue capacity",
+        "The QueueCapacity of [BackgroundWorker] method '{0}' is {1}; use 0 for no limit or a positive number of items");
+
+    public static readonly DiagnosticDescriptor WorkerParameter = Error(
+        DiagnosticIds.WorkerParameter,
+        "Worker body takes a parameter no execution can supply",
+        "Parameter '{0}' of [BackgroundWorker] method '{1}' cannot be supplied by the worker; a worker body takes {2}and optionally a trailing CancellationToken");
+
+    public static readonly DiagnosticDescriptor GenericWorker = Error(
+        DiagnosticIds.GenericWorker,
+        "Worker body is generic",
+        "[BackgroundWorker] method '{0}' is generic, but its one {1} property cannot choose type arguments; use concrete types");
+
+    public static readonly DiagnosticDescriptor ProcessWorker = Error(
+        DiagnosticIds.ProcessWorker,
+        "Workers do not run in worker processes",
+        "[BackgroundWorker] method '{0}' has Kind = TaskKind.Process, which workers do not support; remove Kind and start a Kind = Process task from the body");
+
+    public static readonly DiagnosticDescriptor StructInstanceWorker = Error(
+        DiagnosticIds.StructInstanceWorker,
+        "Worker body is an instance method of a struct",
+        "[BackgroundWorker] method '{0}' is an instance method of struct '{1}', and every copy of a struct would hold its own worker; make the method static or move it into a class");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 

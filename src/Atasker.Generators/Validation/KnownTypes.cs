@@ -7,6 +7,10 @@ internal static class KnownTypes
 {
     public const string BackgroundTaskAttribute = "Atasker.BackgroundTaskAttribute";
 
+    public const string BackgroundWorkerAttribute = "Atasker.BackgroundWorkerAttribute";
+
+    public static bool IsWorkerAttribute(INamedTypeSymbol? type) => type?.ToDisplayString() == BackgroundWorkerAttribute;
+
     /// <summary>TaskKind.Async, TaskKind.Thread and TaskKind.Process as the attribute stores them.</summary>
     public const int AsyncKind = 0;
     public const int ThreadKind = 1;

@@ -18,6 +18,12 @@ internal sealed class TaskMethodCheck
 
     public TaskAttributeArguments Arguments { get; set; }
 
+    /// <summary>The worker settings of a <c>[BackgroundWorker]</c> method; null for a task.</summary>
+    public WorkerAttributeArguments? Worker { get; set; }
+
+    /// <summary>The attribute's name as messages show it: BackgroundTask or BackgroundWorker.</summary>
+    public string AttributeName { get; set; } = "BackgroundTask";
+
     /// <summary>True when any error was found: the generator writes no working launcher for the method.</summary>
     public bool HasErrors => FirstErrorId is not null;
 
@@ -27,14 +33,20 @@ internal sealed class TaskMethodCheck
     /// <summary>Whether an error with this id was found.</summary>
     public bool HasError(string id) => _errorIds?.Contains(id) == true;
 
+    /// <summary>Marks the method invalid with an error another check reports.</summary>
+    public void Fail(string id)
+    {
+        FirstErrorId ??= id;
+        (_errorIds ??= new HashSet<string>()).Add(id);
+    }
+
     public IReadOnlyList<Diagnostic> Diagnostics => (IReadOnlyList<Diagnostic>?)_diagnostics ?? [];
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments)
     {
         if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
         {
-            FirstErrorId ??= descriptor.Id;
-            (_errorIds ??= new HashSet<string>()).Add(descriptor.Id);
+            Fail(descriptor.Id);
         }
 
         if (_collectDiagnostics)

@@ -9,15 +9,18 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Atasker.Generators.Validation;
 
 /// <summary>
-/// The one answer to "is this <c>[BackgroundTask]</c> method valid, and what is its shape?". The generator calls it
-/// and skips a method with any error; the analyzer calls it and reports what it found, at the exact place.
+/// The one answer to "is this <c>[BackgroundTask]</c> or <c>[BackgroundWorker]</c> method valid, and what is its
+/// shape?". The generator calls it and skips a method with any error; the analyzer calls it and reports what it found,
+/// at the exact place. The rules both attributes share (partial, parameters, priority, loops, names) are one code.
 /// </summary>
-internal static class TaskMethodValidator
+internal static partial class TaskMethodValidator
 {
-    private const string AttributeName = "BackgroundTask";
+    private const string TaskAttributeName = "BackgroundTask";
+    private const string WorkerAttributeName = "BackgroundWorker";
     private const double MaxDelaySeconds = (uint.MaxValue - 1) / 1000.0;
 
-    /// <summary>Checks a method carrying <c>[BackgroundTask]</c>.</summary>
+    /// <summary>Checks a method carrying <c>[BackgroundTask]</c> or <c>[BackgroundWorker]</c> (the one
+    /// <paramref name="attribute"/> is).</summary>
     /// <param name="method">The method's symbol.</param>
     /// <param name="declaration">The declaration the attribute is on (the definition or the implementation).</param>
     /// <param name="attribute">The attribute.</param>
@@ -30,10 +33,13 @@ internal static class TaskMethodValidator
         bool collectDiagnostics,
         CancellationToken cancellationToken)
     {
+        bool isWorker = KnownTypes.IsWorkerAttribute(attribute.AttributeClass);
         var check = new TaskMethodCheck(collectDiagnostics)
         {
             Shape = KnownTypes.ShapeOf(method),
             Arguments = TaskAttributeArguments.Read(attribute),
+            Worker = isWorker ? WorkerAttributeArguments.Read(attribute) : null,
+            AttributeName = isWorker ? WorkerAttributeName : TaskAttributeName,
         };
         var name = declaration.Identifier;
 
@@ -47,7 +53,15 @@ internal static class TaskMethodValidator
         }
 
         CheckParameters(method, declaration, check);
-        CheckReturn(method, declaration, check);
+        if (isWorker)
+        {
+            CheckWorker(method, declaration, attribute, check, cancellationToken);
+        }
+        else
+        {
+            CheckReturn(method, declaration, check);
+            CheckDuration(check, method.Name, attribute, "Delay", check.Arguments.Delay, cancellationToken);
+        }
 
         var arguments = check.Arguments;
         if (arguments.Priority is < 0 or > 3)
@@ -55,44 +69,69 @@ internal static class TaskMethodValidator
             check.Report(
                 DiagnosticDescriptors.InvalidPriority,
                 ArgumentLocation(attribute, "Priority", cancellationToken) ?? name.GetLocation(),
-                AttributeName,
+                check.AttributeName,
                 method.Name,
                 arguments.Priority);
-        }
-
-        if (double.IsNaN(arguments.Delay) || arguments.Delay < 0 || arguments.Delay > MaxDelaySeconds)
-        {
-            check.Report(
-                DiagnosticDescriptors.InvalidTaskDelay,
-                ArgumentLocation(attribute, "Delay", cancellationToken) ?? name.GetLocation(),
-                method.Name,
-                arguments.Delay);
         }
 
         if (!KnownTypes.IsAwaitable(check.Shape))
         {
             if (arguments.Kind == KnownTypes.AsyncKind)
             {
-                check.Report(DiagnosticDescriptors.AsyncKindOnSyncBody, ArgumentLocation(attribute, "Kind", cancellationToken) ?? name.GetLocation(), method.Name);
+                check.Report(DiagnosticDescriptors.AsyncKindOnSyncBody, ArgumentLocation(attribute, "Kind", cancellationToken) ?? name.GetLocation(), method.Name, check.AttributeName);
             }
 
             if (arguments.Loop is not null)
             {
-                check.Report(DiagnosticDescriptors.LoopOnSyncBody, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop);
+                check.Report(DiagnosticDescriptors.LoopOnSyncBody, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop, check.AttributeName);
             }
         }
         else if (arguments.Loop is not null && KindOf(check) != KnownTypes.AsyncKind)
         {
-            check.Report(DiagnosticDescriptors.LoopWithoutLoopKind, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop, arguments.Kind == KnownTypes.ProcessKind ? "Process" : "Thread");
+            check.Report(DiagnosticDescriptors.LoopWithoutLoopKind, ArgumentLocation(attribute, "Loop", cancellationToken) ?? name.GetLocation(), method.Name, arguments.Loop, arguments.Kind == KnownTypes.ProcessKind ? "Process" : "Thread", check.AttributeName);
         }
 
-        if (arguments.Kind == KnownTypes.ProcessKind)
+        if (arguments.Kind == KnownTypes.ProcessKind && !isWorker)
         {
             CheckProcess(method, declaration, check);
         }
 
+        CheckBothAttributes(method, declaration, isWorker, check);
         CheckGeneratedNames(method, declaration, check);
         return check;
+    }
+
+    /// <summary>Seconds from 0 to the timers' limit (about 49 days).</summary>
+    private static void CheckDuration(TaskMethodCheck check, string methodName, AttributeData attribute, string setting, double seconds, CancellationToken cancellationToken)
+    {
+        if (double.IsNaN(seconds) || seconds < 0 || seconds > MaxDelaySeconds)
+        {
+            var location = ArgumentLocation(attribute, setting, cancellationToken)
+                ?? (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+            check.Report(DiagnosticDescriptors.InvalidTaskDelay, location, methodName, seconds, setting, check.AttributeName);
+        }
+    }
+
+    /// <summary>A method is a task or a worker's body, not both. The worker's check reports it; the task's only marks
+    /// the method invalid (one message, not two).</summary>
+    private static void CheckBothAttributes(IMethodSymbol method, MethodDeclarationSyntax declaration, bool isWorker, TaskMethodCheck check)
+    {
+        bool hasOther = method.GetAttributes().Any(attribute => isWorker
+            ? attribute.AttributeClass?.ToDisplayString() == KnownTypes.BackgroundTaskAttribute
+            : KnownTypes.IsWorkerAttribute(attribute.AttributeClass));
+        if (!hasOther)
+        {
+            return;
+        }
+
+        if (isWorker)
+        {
+            check.Report(DiagnosticDescriptors.BothAttributes, declaration.Identifier.GetLocation(), method.Name);
+        }
+        else
+        {
+            check.Fail(DiagnosticIds.BothAttributes);
+        }
     }
 
     /// <summary>Where the body runs, as the TaskKind number: the attribute's Kind, else Async for an awaitable body and
@@ -104,6 +143,13 @@ internal static class TaskMethodValidator
     /// <summary>The launcher's name: Start + the method's name without a trailing Async.</summary>
     public static string StubNameOf(string methodName) => "Start" + TrimAsync(methodName);
 
+    /// <summary>A worker's property name: the method's name without a trailing Async, + Worker.</summary>
+    public static string WorkerPropertyNameOf(string methodName) => TrimAsync(methodName) + "Worker";
+
+    /// <summary>The generated member of a checked method: its launcher or its worker property.</summary>
+    public static string GeneratedNameOf(string methodName, TaskMethodCheck check) =>
+        check.Worker is null ? StubNameOf(methodName) : WorkerPropertyNameOf(methodName);
+
     private static string TrimAsync(string name) =>
         name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal)
             ? name.Substring(0, name.Length - "Async".Length)
@@ -114,7 +160,7 @@ internal static class TaskMethodValidator
         var location = declaration.Identifier.GetLocation();
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            check.Report(DiagnosticDescriptors.MethodNotPartial, location, method.Name, AttributeName, StubNameOf(method.Name));
+            check.Report(DiagnosticDescriptors.MethodNotPartial, location, method.Name, check.AttributeName, GeneratedNameOf(method.Name, check));
             return;
         }
 
@@ -125,7 +171,7 @@ internal static class TaskMethodValidator
             || method.PartialDefinitionPart is not null;
         if (!implemented)
         {
-            check.Report(DiagnosticDescriptors.NoImplementation, location, method.Name, AttributeName);
+            check.Report(DiagnosticDescriptors.NoImplementation, location, method.Name, check.AttributeName);
         }
     }
 
@@ -140,18 +186,18 @@ internal static class TaskMethodValidator
 
             if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                check.Report(DiagnosticDescriptors.ContainingTypeNotPartial, type.Identifier.GetLocation(), type.Identifier.ValueText, AttributeName, method.Name);
+                check.Report(DiagnosticDescriptors.ContainingTypeNotPartial, type.Identifier.GetLocation(), type.Identifier.ValueText, check.AttributeName, method.Name);
             }
 
             if (type.Modifiers.Any(SyntaxKind.FileKeyword))
             {
-                check.Report(DiagnosticDescriptors.FileLocalContainingType, type.Identifier.GetLocation(), AttributeName, method.Name, type.Identifier.ValueText);
+                check.Report(DiagnosticDescriptors.FileLocalContainingType, type.Identifier.GetLocation(), check.AttributeName, method.Name, type.Identifier.ValueText);
             }
         }
 
         if (!method.IsStatic && method.ContainingType.IsRefLikeType)
         {
-            check.Report(DiagnosticDescriptors.RefStructInstanceMethod, declaration.Identifier.GetLocation(), AttributeName, method.Name, method.ContainingType.Name);
+            check.Report(DiagnosticDescriptors.RefStructInstanceMethod, declaration.Identifier.GetLocation(), check.AttributeName, method.Name, method.ContainingType.Name);
         }
     }
 
@@ -167,17 +213,17 @@ internal static class TaskMethodValidator
 
             if (parameter.RefKind != RefKind.None)
             {
-                check.Report(DiagnosticDescriptors.ByRefParameter, Where(), parameter.Name, AttributeName, method.Name, RefKindText(parameter.RefKind));
+                check.Report(DiagnosticDescriptors.ByRefParameter, Where(), parameter.Name, check.AttributeName, method.Name, RefKindText(parameter.RefKind));
             }
             else if (!KnownTypes.CanBeStored(parameter.Type))
             {
-                check.Report(DiagnosticDescriptors.UnsupportedParameterType, Where(), parameter.Name, AttributeName, method.Name, parameter.Type.ToDisplayString());
+                check.Report(DiagnosticDescriptors.UnsupportedParameterType, Where(), parameter.Name, check.AttributeName, method.Name, parameter.Type.ToDisplayString());
             }
         }
 
         if (method.IsVararg)
         {
-            check.Report(DiagnosticDescriptors.UnsupportedParameterType, declaration.ParameterList.GetLocation(), "__arglist", AttributeName, method.Name, "__arglist");
+            check.Report(DiagnosticDescriptors.UnsupportedParameterType, declaration.ParameterList.GetLocation(), "__arglist", check.AttributeName, method.Name, "__arglist");
         }
 
         check.TakesCancellationToken = parameters.Length > 0
@@ -189,7 +235,7 @@ internal static class TaskMethodValidator
     {
         if (method.ReturnsByRef || method.ReturnsByRefReadonly || (!method.ReturnsVoid && !KnownTypes.CanBeStored(method.ReturnType)))
         {
-            check.Report(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(), AttributeName, method.Name, method.ReturnType.ToDisplayString());
+            check.Report(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(), check.AttributeName, method.Name, method.ReturnType.ToDisplayString());
         }
     }
 
@@ -247,7 +293,7 @@ internal static class TaskMethodValidator
 
     private static void CheckGeneratedNames(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {
-        var stubName = StubNameOf(method.Name);
+        var stubName = GeneratedNameOf(method.Name, check);
         var stubParameters = method.Parameters
             .Take(method.Parameters.Length - (check.TakesCancellationToken ? 1 : 0))
             .Select(p => p.Type)
@@ -261,14 +307,15 @@ internal static class TaskMethodValidator
                 continue;
             }
 
-            bool collides = member is not IMethodSymbol existing
+            bool collides = check.Worker is not null
+                || member is not IMethodSymbol existing
                 || SameTypes(existing.Parameters.Select(p => p.Type).ToList(), stubParameters)
                 || (existing.Parameters.Length == stubParameters.Count + 1
                     && KnownTypes.IsTaskOptions(existing.Parameters[stubParameters.Count].Type)
                     && SameTypes(existing.Parameters.Take(stubParameters.Count).Select(p => p.Type).ToList(), stubParameters));
             if (collides)
             {
-                check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), AttributeName, method.Name, stubName, method.ContainingType.Name);
+                check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), check.AttributeName, method.Name, stubName, method.ContainingType.Name);
                 return;
             }
         }

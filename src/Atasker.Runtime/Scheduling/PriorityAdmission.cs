@@ -48,6 +48,9 @@ internal sealed class PriorityAdmission : IDisposable
     /// <summary>The pool's name in diagnostics: "thread", "async" or "process".</summary>
     public string Name { get; }
 
+    /// <summary>Whether tasks wait for a slot (read without the lock: a hint, e.g. to give a slot back early).</summary>
+    public bool HasWaiting => Volatile.Read(ref _queued) > 0;
+
     public PoolInfo GetInfo()
     {
         _gate.Enter();

@@ -28,6 +28,9 @@ public abstract class BackgroundWorker
     private const int Running = 1;
     private const int Stopping = 2;
 
+    /// <summary>The most executions one run handles before giving its slot back (see <see cref="TryContinueRun"/>).</summary>
+    private const int MaxExecutionsPerRun = 256;
+
     [ThreadStatic]
     private static BackgroundWorker? t_executing;
 
@@ -58,6 +61,9 @@ public abstract class BackgroundWorker
     private volatile bool _aftermath;
     private List<WorkerErrorEventArgs>? _errors;
     private CancellationTokenSource? _cancelAfter;
+
+    // How many items the current run has handled (a queue worker's run may handle several, see TryContinueRun).
+    private int _runItems;
 
     private long _executions;
     private long _failures;
@@ -370,6 +376,53 @@ public abstract class BackgroundWorker
     {
     }
 
+    /// <summary>
+    /// For a run that can handle several executions back to back (a queue worker's sync body): after one has ended
+    /// (with <paramref name="failure"/>, or successfully), accounts for it and takes the next into the same run, so
+    /// a stream of items costs one pool task per batch instead of one per item. Only while nothing else waits for a
+    /// slot in the pool, no delay applies, and up to <see cref="MaxExecutionsPerRun"/>; otherwise returns false and the
+    /// run ends with that execution's outcome, as any run does.
+    /// </summary>
+    private protected bool TryContinueRun(Exception? failure)
+    {
+        bool next = false;
+        long now = Clock.Now;
+        lock (Gate)
+        {
+            bool more = _phase == Running
+                ? _delay == TimeSpan.Zero && _delayBefore == TimeSpan.Zero && IsDue(now, out _)
+                : _phase == Stopping && _draining && _drainLeft > 0;
+            if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
+            {
+                Interlocked.Increment(ref _executions);
+                if (failure is not null)
+                {
+                    Interlocked.Increment(ref _failures);
+                    AddError(failure);
+                }
+
+                OnRunEnded();
+                if (_phase == Stopping)
+                {
+                    _drainLeft--;
+                }
+
+                _runItems++;
+                TakeNextIntoRun(now);
+                Volatile.Write(ref _lastExecuted, now);
+                next = true;
+            }
+        }
+
+        Settle();
+        return next;
+    }
+
+    /// <summary>Makes the next execution's input current in a run that continues (see <see cref="TryContinueRun"/>).</summary>
+    private protected virtual void TakeNextIntoRun(long now)
+    {
+    }
+
     /// <summary>Whether a trigger is pending (set by <see cref="Signal"/>, cleared when an execution is accepted).</summary>
     private protected bool Triggered => _triggered;
 
@@ -532,6 +585,7 @@ public abstract class BackgroundWorker
         }
 
         Volatile.Write(ref _run, run);
+        _runItems = 1;
         OnRunAccepted(now);
     }
 

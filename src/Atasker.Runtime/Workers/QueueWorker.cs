@@ -24,6 +24,7 @@ public sealed class QueueWorker<T> : BackgroundWorker
     private readonly LinkedList<PendingPut> _waitingPuts = new();
     private T _current = default!;
     private bool _hasCurrent;
+    private CancellationToken _runToken;
 
     /// <summary>Creates a queue worker with a sync body.</summary>
     /// <param name="name">The worker's name.</param>
@@ -143,7 +144,21 @@ public sealed class QueueWorker<T> : BackgroundWorker
     {
         _current = _queue.Peek();
         _hasCurrent = true;
+        if (_body.Sync is not null && Delay == TimeSpan.Zero && DelayBefore == TimeSpan.Zero)
+        {
+            // A sync body without delays may handle the items that follow in the same run (see RunItems).
+            _runToken = cancellationToken;
+            return new WorkerRun<QueueWorker<T>>(this, this, static (worker, _) => worker.RunItems());
+        }
+
         return _body.CreateRun(this, _current, cancellationToken);
+    }
+
+    private protected override void TakeNextIntoRun(long now)
+    {
+        _current = _queue.Peek();
+        _hasCurrent = true;
+        OnRunAccepted(now);
     }
 
     private protected override void OnRunAccepted(long now)
@@ -174,6 +189,44 @@ public sealed class QueueWorker<T> : BackgroundWorker
     }
 
     private protected override int DrainCount => _queue.Count;
+
+    /// <summary>The body of a run that handles items back to back: each is one execution (counted, its failure raised
+    /// through Error with its item); the run ends with the outcome of the last one.</summary>
+    private bool RunItems()
+    {
+        var body = _body.Sync!;
+        var token = _runToken;
+        while (true)
+        {
+            Exception? failure = null;
+            bool result = true;
+            try
+            {
+                result = body(_current, token);
+            }
+#pragma warning disable CA1031 // An item's failure is counted and raised; the next item still runs.
+            catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                failure = exception;
+            }
+
+            if (failure is not null)
+            {
+                if (!TryContinueRun(failure))
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+
+                continue;
+            }
+
+            if (!result || !TryContinueRun(null))
+            {
+                return result;
+            }
+        }
+    }
 
     /// <summary>Puts the item if there is room (true); otherwise queues a put that waits for room.</summary>
     private bool TryPutOrWait(T item, out PendingPut? waiting)

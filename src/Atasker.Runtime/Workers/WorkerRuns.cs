@@ -32,6 +32,9 @@ internal sealed class WorkerBody<TArg>
 
     public WorkerBody(Func<TArg, CancellationToken, ValueTask> body) => _asyncVoid = body ?? throw new ArgumentNullException(nameof(body));
 
+    /// <summary>The sync body; null for an awaitable one.</summary>
+    public Func<TArg, CancellationToken, bool>? Sync => _sync;
+
     /// <summary>Whether the body is awaitable (so its executions run on an async loop unless told otherwise).</summary>
     public bool IsAsync => _sync is null;
 
