@@ -37,6 +37,24 @@ await using (var executor = new TaskPoolExecutor(maxWorkers: 3))
     Console.WriteLine($"executor: {string.Join(", ", squares)}; Submit = {await executor.Submit(() => Jobs.SquareLaterAsync(9))}");
 }
 
+// Workers: a queue worker (sync body, items in order) and an event worker (async body, on the loop).
+Jobs.TotalWorker.Start();
+Jobs.PingWorker.Start();
+for (int i = 1; i <= 5; i++)
+{
+    await Jobs.TotalWorker.PutAsync(i);
+}
+
+Jobs.PingWorker.Trigger();
+Jobs.TotalWorker.Stop();
+while (Jobs.PingWorker.Executions == 0)
+{
+    await Task.Delay(10);
+}
+
+Jobs.PingWorker.Stop();
+Console.WriteLine($"workers: queue saw {string.Join(", ", Jobs.Seen)}; event ran {Jobs.PingWorker.Executions} time on the loop");
+
 // Process tasks, in worker processes of the default supervisor's process pool.
 var fib = Jobs.StartFib(30);
 Console.WriteLine($"process: Fib(30) = {await fib} in {(await Jobs.StartWorkerId() == Environment.ProcessId ? "this process (wrong!)" : "a worker process")}");
@@ -59,6 +77,14 @@ Console.WriteLine("done");
 
 public static partial class Jobs
 {
+    public static List<int> Seen { get; } = [];
+
+    [BackgroundWorker(Queue = true)]
+    public static partial void Total(int value) => Seen.Add(value);
+
+    [BackgroundWorker(Event = true)]
+    public static async partial Task PingAsync(CancellationToken cancellationToken) => await Task.Yield();
+
     [BackgroundTask(Priority = TaskPriority.High)]
     public static partial int Square(int x) => x * x;
 

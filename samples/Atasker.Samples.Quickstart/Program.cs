@@ -62,10 +62,38 @@ await using (var executor = new TaskPoolExecutor(maxWorkers: 3))
     Console.WriteLine($"Map: [{string.Join(", ", doubled)}]");
 }
 
-// 7. Stop: runs what was accepted (or cancels it with cancelTasks: true); every handle ends.
+// 7. Workers: [BackgroundWorker] methods get an XWorker property. Each execution is one task on the pool.
+var station = new Station();
+station.SendWorker.Start(supervisor);      // a queue worker: one execution per item, in order
+station.AlarmWorker.Start(supervisor);     // an event worker: one execution per trigger
+station.SampleWorker.Start(supervisor);    // an interval worker: first run at Start, then every 50 ms
+foreach (var message in new[] { "todo1", "todo2", "todo3" })
+{
+    station.SendWorker.Put(message);
+}
+
+station.AlarmWorker.Trigger();
+station.SendWorker.Stop();                 // runs every item put before it, then stops
+station.AlarmWorker.Stop();
+Console.WriteLine($"workers: {station.SendWorker.Executions} sent, {station.AlarmWorker.Executions} alarm");
+
+// 8. Stop: runs what was accepted (or cancels it with cancelTasks: true); every handle ends; workers stop first.
+
 supervisor.Stop();
 TaskSupervisor.Default.Stop();
 Console.WriteLine($"stopped: {supervisor.GetInfo().Thread}");
+
+public partial class Station
+{
+    [BackgroundWorker(Queue = true)]
+    public partial void Send(string message) => Console.WriteLine($"sent {message}");
+
+    [BackgroundWorker(Event = true, Priority = TaskPriority.High)]
+    public partial void Alarm() => Console.WriteLine("alarm raised with high priority");
+
+    [BackgroundWorker(Interval = 0.05)]
+    public partial void Sample() { /* runs every 50 ms until its supervisor stops */ }
+}
 
 public partial class Feeds
 {
