@@ -17,28 +17,11 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var methods = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownTypes.BackgroundTaskAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (attributed, cancellationToken) => Parser.Parse(attributed, cancellationToken))
-            .WithTrackingName(TrackingNames.TaskMethods)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.ValidTaskMethods);
-
+        var methods = Methods(context, KnownTypes.BackgroundTaskAttribute, TrackingNames.TaskMethods, TrackingNames.ValidTaskMethods);
         context.RegisterSourceOutput(methods, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
 
         // Workers go through the same parser (one validation, one model) and emitter; only what is written differs.
-        var workers = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownTypes.BackgroundWorkerAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (attributed, cancellationToken) => Parser.Parse(attributed, cancellationToken))
-            .WithTrackingName(TrackingNames.WorkerMethods)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.ValidWorkerMethods);
+        var workers = Methods(context, KnownTypes.BackgroundWorkerAttribute, TrackingNames.WorkerMethods, TrackingNames.ValidWorkerMethods);
         context.RegisterSourceOutput(workers, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
 
         var dispatchEntries = methods
@@ -53,4 +36,20 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             dispatchEntries.Combine(assembly),
             static (output, pair) => ProcessDispatchEmitter.Emit(output, pair.Left, pair.Right));
     }
+
+    /// <summary>The valid methods carrying <paramref name="attribute"/>, parsed into models.</summary>
+    private static IncrementalValuesProvider<TaskMethodModel> Methods(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        string parsedStep,
+        string validStep) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (attributed, cancellationToken) => Parser.Parse(attributed, cancellationToken))
+            .WithTrackingName(parsedStep)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(validStep);
 }

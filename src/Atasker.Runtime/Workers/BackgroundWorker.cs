@@ -331,16 +331,15 @@ public abstract class BackgroundWorker
         Settle();
     }
 
-    /// <summary>Marks the calling thread as running this worker's execution (sync bodies); returns the previous mark.</summary>
-    internal BackgroundWorker? EnterExecution()
+    /// <summary>Marks the calling thread as running this worker's execution (a body on a supervisor thread) until the
+    /// returned scope is disposed.</summary>
+    internal ExecutionScope EnterExecution()
     {
         var outer = t_executing;
         t_executing = this;
         MarkExecuted();
-        return outer;
+        return new ExecutionScope(outer);
     }
-
-    internal static void LeaveExecution(BackgroundWorker? outer) => t_executing = outer;
 
     internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, Clock.Now);
 
@@ -739,5 +738,11 @@ public abstract class BackgroundWorker
         }
 
         return value;
+    }
+
+    /// <summary>Restores the thread's previous execution mark (see <see cref="EnterExecution"/>).</summary>
+    internal readonly struct ExecutionScope(BackgroundWorker? outer) : IDisposable
+    {
+        public void Dispose() => t_executing = outer;
     }
 }

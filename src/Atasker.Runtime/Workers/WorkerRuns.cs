@@ -90,15 +90,8 @@ internal sealed class WorkerRun<TState> : FuncTask<TState, bool>
 
     internal override void InvokeBody(CancellationToken cancellationToken)
     {
-        var outer = _worker.EnterExecution();
-        try
-        {
-            base.InvokeBody(cancellationToken);
-        }
-        finally
-        {
-            BackgroundWorker.LeaveExecution(outer);
-        }
+        using var execution = _worker.EnterExecution();
+        base.InvokeBody(cancellationToken);
     }
 
     private protected override void OnFinished() => _worker.OnRunFinished(this);
@@ -114,15 +107,8 @@ internal sealed class AsyncWorkerRun<TState> : AsyncFuncTask<TState, bool>
 
     internal override void InvokeBody(CancellationToken cancellationToken)
     {
-        var outer = _worker.EnterExecution();
-        try
-        {
-            base.InvokeBody(cancellationToken);
-        }
-        finally
-        {
-            BackgroundWorker.LeaveExecution(outer);
-        }
+        using var execution = _worker.EnterExecution();
+        base.InvokeBody(cancellationToken);
     }
 
     private protected override void StartAsyncBody(CancellationToken cancellationToken)
