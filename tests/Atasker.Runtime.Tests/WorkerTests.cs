@@ -668,6 +668,37 @@ public sealed class WorkerTests
         }
     }
 
+    [Fact]
+    public async Task Puts_racing_with_the_end_of_a_run_are_never_left_unprocessed()
+    {
+        await using var supervisor = new TaskSupervisor();
+        const int Producers = 8, PerProducer = 3000;
+        using var processed = new CountdownEvent(Producers * PerProducer);
+        var worker = new QueueWorker<int>("racing", (_, _) => { processed.Signal(); });
+        worker.Start(supervisor);
+        using var barrier = new Barrier(Producers);
+
+        // Bursts with pauses: the worker keeps running dry and ending its run just as the next item arrives.
+        var threads = Enumerable.Range(0, Producers).Select(_ => new Thread(() =>
+        {
+            barrier.SignalAndWait();
+            for (int i = 0; i < PerProducer; i++)
+            {
+                worker.Put(i);
+                if (i % 7 == 0)
+                {
+                    Thread.SpinWait(i % 3000);
+                }
+            }
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        Assert.True(processed.Wait(Probe.Patience), $"{processed.CurrentCount} items were never processed; {worker}, {worker.Count} queued, {worker.Failures} failures, pool {supervisor.GetInfo().Thread}");
+        await worker.StopAsync();
+        Assert.Equal(Producers * PerProducer, worker.Executions);
+    }
+
     private static TaskHandle FindTask(TaskSupervisor supervisor, string name)
     {
         TaskHandle? found = null;

@@ -101,8 +101,10 @@ public abstract class BackgroundWorker
     /// <summary>How many executions have failed.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>When the last execution started, or null if none has.</summary>
-    public DateTimeOffset? LastExecuted => Interlocked.Read(ref _lastExecuted) is var started and not 0 ? Clock.ToUtc(started) : null;
+    /// <summary>When the last execution started (to the millisecond), or null if none has.</summary>
+    public DateTimeOffset? LastExecuted => Interlocked.Read(ref _lastExecuted) is var started and not 0
+        ? DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - started)
+        : null;
 
     /// <summary>The supervisor the worker runs on (or last ran on); null before its first start.</summary>
     public TaskSupervisor? Supervisor => Volatile.Read(ref _supervisor);
@@ -288,8 +290,10 @@ public abstract class BackgroundWorker
     {
         lock (Gate)
         {
-            Volatile.Write(ref _run, null);
-            Interlocked.Increment(ref _executions);
+            // A full fence: a put that still sees this run, and so does not wake the worker, put its item before this
+            // point, and the Pump below sees it.
+            Interlocked.Exchange(ref _run, null);
+            Volatile.Write(ref _executions, _executions + 1); // written under Gate only
             bool stopRequested = false;
             switch (run.State)
             {
@@ -341,7 +345,8 @@ public abstract class BackgroundWorker
         return new ExecutionScope(outer);
     }
 
-    internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, Clock.Now);
+    // A millisecond clock: read once per execution, it must cost next to nothing (a queue worker's item is ~50 ns).
+    internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, Environment.TickCount64);
 
     // ---------------------------------------------------------------------------------------------------------
     // For the concrete workers, called under Gate.
@@ -385,15 +390,15 @@ public abstract class BackgroundWorker
     private protected bool TryContinueRun(Exception? failure)
     {
         bool next = false;
-        long now = Clock.Now;
         lock (Gate)
         {
+            // Only queue workers continue runs, and they do not look at the time.
             bool more = _phase == Running
-                ? _delay == TimeSpan.Zero && _delayBefore == TimeSpan.Zero && IsDue(now, out _)
+                ? _delay == TimeSpan.Zero && _delayBefore == TimeSpan.Zero && IsDue(0, out _)
                 : _phase == Stopping && _draining && _drainLeft > 0;
             if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
             {
-                Interlocked.Increment(ref _executions);
+                Volatile.Write(ref _executions, _executions + 1); // written under Gate only
                 if (failure is not null)
                 {
                     Interlocked.Increment(ref _failures);
@@ -407,8 +412,8 @@ public abstract class BackgroundWorker
                 }
 
                 _runItems++;
-                TakeNextIntoRun(now);
-                Volatile.Write(ref _lastExecuted, now);
+                TakeNextIntoRun();
+                Volatile.Write(ref _lastExecuted, Environment.TickCount64);
                 next = true;
             }
         }
@@ -418,12 +423,32 @@ public abstract class BackgroundWorker
     }
 
     /// <summary>Makes the next execution's input current in a run that continues (see <see cref="TryContinueRun"/>).</summary>
-    private protected virtual void TakeNextIntoRun(long now)
+    private protected virtual void TakeNextIntoRun()
     {
     }
 
     /// <summary>Whether a trigger is pending (set by <see cref="Signal"/>, cleared when an execution is accepted).</summary>
     private protected bool Triggered => _triggered;
+
+    /// <summary>Wakes the worker for new input put without Gate, unless an execution is in progress: it looks for more
+    /// input when it ends (the caller made its input visible with a full fence first).</summary>
+    private protected void WakeIfIdle()
+    {
+        if (Volatile.Read(ref _run) is not null)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_phase == Running)
+            {
+                SignalLocked(trigger: false);
+            }
+        }
+
+        Settle();
+    }
 
     /// <summary>Whether the worker is started (the caller holds Gate).</summary>
     private protected bool IsRunningLocked => _phase == Running;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +21,10 @@ namespace Atasker;
 public sealed class QueueWorker<T> : BackgroundWorker
 {
     private readonly WorkerBody<T> _body;
-    private readonly Queue<T> _queue = new();
+    private const int MoreItemSpins = 20;
+
+    // Only the worker takes items out (under Gate); an unbounded queue is put into without Gate.
+    private readonly ConcurrentQueue<T> _queue = new();
     private readonly LinkedList<PendingPut> _waitingPuts = new();
     private T _current = default!;
     private bool _hasCurrent;
@@ -73,16 +77,7 @@ public sealed class QueueWorker<T> : BackgroundWorker
     public int QueueCapacity { get; }
 
     /// <summary>How many items wait in the queue (not counting the one running, nor puts waiting for room).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _queue.Count;
-            }
-        }
-    }
+    public int Count => _queue.Count;
 
     /// <summary>Puts an item into the queue; when the queue is full, blocks until there is room.</summary>
     /// <exception cref="InvalidOperationException">The queue is full and the caller is the worker's own execution,
@@ -101,6 +96,12 @@ public sealed class QueueWorker<T> : BackgroundWorker
     /// <returns>False when the queue is full (the item was not put).</returns>
     public bool TryPut(T item)
     {
+        if (QueueCapacity == 0)
+        {
+            PutUnbounded(item);
+            return true;
+        }
+
         bool put;
         lock (Gate)
         {
@@ -137,12 +138,12 @@ public sealed class QueueWorker<T> : BackgroundWorker
     private protected override bool IsDue(long now, out long dueAt)
     {
         dueAt = long.MaxValue;
-        return _queue.Count > 0;
+        return !_queue.IsEmpty;
     }
 
     private protected override TaskHandle CreateRun(CancellationToken cancellationToken)
     {
-        _current = _queue.Peek();
+        _queue.TryPeek(out _current!);
         _hasCurrent = true;
         if (_body.Sync is not null && Delay == TimeSpan.Zero && DelayBefore == TimeSpan.Zero)
         {
@@ -154,19 +155,23 @@ public sealed class QueueWorker<T> : BackgroundWorker
         return _body.CreateRun(this, _current, cancellationToken);
     }
 
-    private protected override void TakeNextIntoRun(long now)
+    private protected override void TakeNextIntoRun()
     {
-        _current = _queue.Peek();
+        _queue.TryDequeue(out _current!);
         _hasCurrent = true;
-        OnRunAccepted(now);
+        AdmitWaitingPut();
     }
 
     private protected override void OnRunAccepted(long now)
     {
         base.OnRunAccepted(now);
-        _ = _queue.Dequeue();
+        _ = _queue.TryDequeue(out _);
+        AdmitWaitingPut();
+    }
 
-        // The room just made goes to the put that has waited longest.
+    /// <summary>The room an item just made goes to the put that has waited longest.</summary>
+    private void AdmitWaitingPut()
+    {
         if (_waitingPuts.First is { } first)
         {
             _waitingPuts.RemoveFirst();
@@ -221,17 +226,41 @@ public sealed class QueueWorker<T> : BackgroundWorker
                 continue;
             }
 
-            if (!result || !TryContinueRun(null))
+            if (!result || !(TryContinueRun(null) || (MoreArrives() && TryContinueRun(null))))
             {
                 return result;
             }
         }
     }
 
+    /// <summary>Whether an item arrives within a few microseconds: a producer a little slower than the body would
+    /// otherwise cost a new run (a pool task) per item.</summary>
+    private bool MoreArrives()
+    {
+        var spinner = default(SpinWait);
+        for (int spin = 0; spin < MoreItemSpins; spin++)
+        {
+            if (!_queue.IsEmpty)
+            {
+                return true;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        return !_queue.IsEmpty;
+    }
+
     /// <summary>Puts the item if there is room (true); otherwise queues a put that waits for room.</summary>
     private bool TryPutOrWait(T item, out PendingPut? waiting)
     {
         waiting = null;
+        if (QueueCapacity == 0)
+        {
+            PutUnbounded(item);
+            return true;
+        }
+
         lock (Gate)
         {
             if (!TryEnqueueLocked(item))
@@ -244,6 +273,14 @@ public sealed class QueueWorker<T> : BackgroundWorker
 
         Settle();
         return waiting is null;
+    }
+
+    /// <summary>Puts into an unbounded queue without Gate: the enqueue is a full fence, then the worker is woken if no
+    /// execution is in progress (one in progress looks at the queue again when it ends).</summary>
+    private void PutUnbounded(T item)
+    {
+        _queue.Enqueue(item);
+        WakeIfIdle();
     }
 
     private bool TryEnqueueLocked(T item)
