@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Atasker.Hosting;
@@ -11,7 +12,7 @@ namespace Atasker.Hosting;
 /// Starts the supervisor with the host, configured by <see cref="AtaskerOptions"/>; on shutdown lets what was accepted
 /// run until the host's shutdown timeout, then cancels the rest, so every handle ends.
 /// </summary>
-internal sealed class AtaskerHostedService(TaskSupervisor supervisor, IOptions<AtaskerOptions> options) : IHostedService
+internal sealed class AtaskerHostedService(TaskSupervisor supervisor, IOptions<AtaskerOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
 {
     /// <summary>How long, after the shutdown timeout, canceled tasks get to end before the host is let go anyway (a
     /// thread body that ignores its token cannot be ended).</summary>
@@ -20,6 +21,7 @@ internal sealed class AtaskerHostedService(TaskSupervisor supervisor, IOptions<A
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value; // validated here: a bad value fails the start
+        supervisor.LoggerFactory ??= loggerFactory;
         if (settings.ThreadPool is { } thread)
         {
             supervisor.SetThreadPool(thread.PoolSize, thread.ReserveNormal, thread.ReserveHigh);

@@ -76,12 +76,15 @@ public sealed class ProcessTaskTests : IDisposable
     public async Task A_worker_that_exits_mid_task_faults_only_that_task_and_is_replaced()
     {
         _supervisor.SetProcessPool(1);
+        var logs = new Atasker.Testing.CapturingLoggerFactory();
+        _supervisor.LoggerFactory = logs;
         int before = await RemoteTasks.StartProcessId(_supervisor.Options());
 
         var crash = RemoteTasks.StartExitWith(42, _supervisor.Options());
         var error = await Assert.ThrowsAsync<ProcessWorkerException>(async () => await crash);
 
         Assert.Contains("exited with code 42", error.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Entries, entry => entry.EventId == 7 && entry.Message.Contains($"Worker process {before} was lost running task 'RemoteTasks.ExitWith'", StringComparison.Ordinal));
         int after = await RemoteTasks.StartProcessId(_supervisor.Options());
         Assert.NotEqual(before, after);
         Assert.False(Workers.IsAlive(before));

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atasker;
 
@@ -57,6 +59,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     // The workers started on this supervisor and not stopped yet; guarded by _lifecycleGate.
     private readonly List<BackgroundWorker> _workers = [];
 
+    private ILoggerFactory? _loggerFactory;
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
 
@@ -80,6 +83,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopExecutor.Instance, this);
         _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this);
         ApplyQueueWaitThresholds();
+        AtaskerTelemetry.Track(this);
     }
 
     /// <summary>The process-wide supervisor the generated stubs use by default (id "default").</summary>
@@ -112,6 +116,25 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         get => _timeoutCritical;
         set => SetThreshold(ref _timeoutCritical, value, nameof(TimeoutCritical));
     }
+
+    /// <summary>
+    /// Where the supervisor logs (category "Atasker"): its start and stop, queue waits past the thresholds, failed tasks
+    /// nobody waited for, worker failures, lost worker processes. Null (the default): no logging. The host integration
+    /// sets it from the host's logging.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory
+    {
+        get => _loggerFactory;
+        set
+        {
+            _loggerFactory = value;
+            Logger = value?.CreateLogger(AtaskerTelemetry.Name) ?? NullLogger.Instance;
+            _processExecutor.Logger = Logger;
+        }
+    }
+
+    /// <summary>The logger of <see cref="LoggerFactory"/> (a no-op one without).</summary>
+    internal ILogger Logger { get; private set; } = NullLogger.Instance;
 
     /// <summary>
     /// Raised when a task has waited for a slot longer than <see cref="TimeoutWarning"/> and again past
@@ -207,6 +230,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             }
 
             Volatile.Write(ref _phase, Running);
+            Log.SupervisorStarted(Logger, Id);
         }
     }
 
@@ -422,6 +446,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     void IQueueWaitObserver.OnQueueWait(TaskHandle task, TimeSpan waited, QueueWaitLevel level, string pool)
     {
+        if (level == QueueWaitLevel.Critical)
+        {
+            Log.QueueWaitCritical(Logger, task.Name ?? "task", task.Id, waited, pool, Id);
+        }
+        else
+        {
+            Log.QueueWaitWarning(Logger, task.Name ?? "task", task.Id, waited, pool, Id);
+        }
+
         if (QueueWaitExceeded is { } handlers)
         {
             EventRaiser.Raise(handlers, this, new QueueWaitEventArgs(task, waited, level, pool));
@@ -473,6 +506,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             throw StoppedError($"task '{name}' was not submitted");
         }
 
+        task.CaptureTraceParent();
+        AtaskerTelemetry.OnSubmitted(task);
         var cancellation = options?.CancellationToken ?? default;
         if (cancellation.CanBeCanceled)
         {
@@ -609,6 +644,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         if (_phase == NotStarted && !_disposed)
         {
             Volatile.Write(ref _phase, Running);
+            Log.SupervisorStarted(Logger, Id);
         }
 
         return _phase == Running;
@@ -685,6 +721,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         stopped.TrySetResult();
+        Log.SupervisorStopped(Logger, Id);
     }
 
     private AsyncLoop[] LoopsSnapshot()

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace Atasker;
 
@@ -103,7 +104,19 @@ public class TaskHandle
     public DateTimeOffset? CompletedAt => IsFinished ? ToTime(_completedTicks) : null;
 
     /// <summary>What the body threw, when the task is <see cref="TaskState.Faulted"/>; otherwise null.</summary>
-    public Exception? Exception => State == TaskState.Faulted ? _exception : null;
+    public Exception? Exception
+    {
+        get
+        {
+            if (State != TaskState.Faulted)
+            {
+                return null;
+            }
+
+            MarkFailureObserved();
+            return _exception;
+        }
+    }
 
     /// <summary>
     /// A <see cref="Task"/> that ends when this task ends: with its result, its exception, or canceled. The same
@@ -269,6 +282,35 @@ public class TaskHandle
         }
     }
 
+    /// <summary>Remembers the submitter's activity as the parent of this task's, when someone listens.</summary>
+    internal void CaptureTraceParent()
+    {
+        if (!AtaskerTelemetry.Source.HasListeners())
+        {
+            return;
+        }
+
+        var extras = Extras;
+        lock (extras)
+        {
+            extras.Traced = true;
+            extras.TraceParent = Activity.Current?.Context ?? default;
+        }
+    }
+
+    /// <summary>Starts this task's activity (if it is traced) and makes it current; returns the activity that was
+    /// current before, for the caller to restore once the body has started.</summary>
+    internal Activity? StartTrace()
+    {
+        var previous = Activity.Current;
+        if (Volatile.Read(ref _extras) is { Traced: true } extras)
+        {
+            extras.Activity = AtaskerTelemetry.StartTask(this, extras.TraceParent);
+        }
+
+        return previous;
+    }
+
     /// <summary>Links cancellation of the caller's token to <see cref="Cancel"/>.</summary>
     internal void LinkCancellation(CancellationToken token)
     {
@@ -302,6 +344,7 @@ public class TaskHandle
 
         TaskState outcome;
         Exception? failure = null;
+        var outerActivity = StartTrace();
         try
         {
             InvokeBody(_observesCancellation ? CreateToken() : CancellationToken.None);
@@ -319,6 +362,7 @@ public class TaskHandle
             outcome = TaskState.Faulted;
         }
 
+        Activity.Current = outerActivity;
         now = Clock.Now;
         return End(outcome, failure, now, takeNext: true);
     }
@@ -366,6 +410,7 @@ public class TaskHandle
             return;
         }
 
+        var outerActivity = StartTrace();
         try
         {
             StartAsyncBody(_observesCancellation ? CreateToken() : CancellationToken.None);
@@ -375,6 +420,11 @@ public class TaskHandle
 #pragma warning restore CA1031
         {
             CompleteAsyncBody(exception);
+        }
+        finally
+        {
+            // The body's continuations carry its activity with them; the loop's thread goes on without it.
+            Activity.Current = outerActivity;
         }
     }
 
@@ -423,6 +473,10 @@ public class TaskHandle
     private protected virtual void StartAsyncBody(CancellationToken cancellationToken) =>
         throw new InvalidOperationException($"{this} has no async body.");
 
+    /// <summary>Whether whoever started the task reports its failure (a worker's execution): then the supervisor does
+    /// not log it as a failure nobody waited for.</summary>
+    private protected virtual bool ReportsOwnFailure => false;
+
     /// <summary>Called once the task has ended, before anyone waiting for it is woken.</summary>
     private protected virtual void OnFinished()
     {
@@ -460,6 +514,7 @@ public class TaskHandle
     /// <summary>Throws what the task ended with, unless it completed.</summary>
     private protected void ThrowIfUnsuccessful()
     {
+        MarkFailureObserved();
         switch (State)
         {
             case TaskState.Completed:
@@ -534,7 +589,27 @@ public class TaskHandle
         // A full fence: the read of _extras below cannot move before the final state is visible, so extras created
         // concurrently (by StartDelay or LinkCancellation) either are seen here or see the final state themselves.
         Interlocked.Exchange(ref _state, (int)outcome);
-        Volatile.Read(ref _extras)?.Release();
+        var extras = Volatile.Read(ref _extras);
+        if (extras is not null)
+        {
+            extras.Release();
+            if (extras.Activity is { } activity)
+            {
+                AtaskerTelemetry.StopTask(activity, outcome, _exception);
+            }
+        }
+
+        AtaskerTelemetry.OnFinished(this, outcome, _queuedTicks, Volatile.Read(ref _startedTicks), now);
+        if (outcome == TaskState.Faulted && Volatile.Read(ref _completion) is null && !ReportsOwnFailure && _supervisor.Logger.IsEnabled(LogLevel.Warning))
+        {
+            // Logged if the handle is collected before anyone looked at the failure (as .NET does for Tasks).
+            var faultExtras = Extras;
+            lock (faultExtras)
+            {
+                faultExtras.UnobservedFault = new UnobservedFault(_supervisor.Logger, _exception!, _name ?? "task", _id, _supervisor.Id);
+            }
+        }
+
         OnFinished();
         _supervisor.OnTaskFinished(this);
 
@@ -546,6 +621,7 @@ public class TaskHandle
 
     private Task GetCompletionSourceTask()
     {
+        MarkFailureObserved();
         var source = Volatile.Read(ref _completion);
         if (source is null)
         {
@@ -642,11 +718,47 @@ public class TaskHandle
         return results;
     }
 
-    /// <summary>What only some tasks need: a delay timer and a link to the caller's cancellation token.</summary>
+    /// <summary>Someone looked at the failure (or asked for the Task that carries it): it is not reported as unobserved.</summary>
+    private void MarkFailureObserved()
+    {
+        if (Volatile.Read(ref _extras) is { UnobservedFault: { } fault } extras)
+        {
+            extras.UnobservedFault = null;
+            fault.Observed();
+        }
+    }
+
+    /// <summary>Logs a failure nobody looked at, when its handle is collected.</summary>
+    private sealed class UnobservedFault(ILogger logger, Exception exception, string name, long id, string supervisor)
+    {
+#pragma warning disable CA1816 // Not a Dispose: an observed failure needs no report.
+        public void Observed() => GC.SuppressFinalize(this);
+#pragma warning restore CA1816
+
+        ~UnobservedFault()
+        {
+            try
+            {
+                Log.TaskFaulted(logger, exception, name, id, supervisor);
+            }
+#pragma warning disable CA1031 // A finalizer must not throw, whatever the logger does at shutdown.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    /// <summary>What only some tasks need: a delay timer, a link to the caller's cancellation token, and (while
+    /// someone listens to the "Atasker" activity source) the submitter's activity and the task's own.</summary>
     private sealed class TaskExtras
     {
         public Timer? DelayTimer;
         public CancellationTokenRegistration CallerRegistration;
+        public UnobservedFault? UnobservedFault;
+        public bool Traced;
+        public ActivityContext TraceParent;
+        public Activity? Activity;
 
         [SuppressMessage("Reliability", "CA2000", Justification = "Disposed here, once the task has ended.")]
         public void Release()

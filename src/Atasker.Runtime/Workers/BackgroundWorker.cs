@@ -295,6 +295,7 @@ public abstract class BackgroundWorker
             Interlocked.Exchange(ref _run, null);
             Volatile.Write(ref _executions, _executions + 1); // written under Gate only
             bool stopRequested = false;
+            bool failed = false;
             switch (run.State)
             {
                 case TaskState.Faulted:
@@ -303,6 +304,7 @@ public abstract class BackgroundWorker
                     {
                         Interlocked.Increment(ref _failures);
                         AddError(run.Exception!);
+                        failed = true;
                     }
 
                     break;
@@ -319,6 +321,7 @@ public abstract class BackgroundWorker
                     break;
             }
 
+            AtaskerTelemetry.OnWorkerExecutions(this, 1, failed);
             OnRunEnded();
             if (stopRequested)
             {
@@ -399,6 +402,7 @@ public abstract class BackgroundWorker
             if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
             {
                 Volatile.Write(ref _executions, _executions + 1); // written under Gate only
+                AtaskerTelemetry.OnWorkerExecutions(this, 1, failed: failure is not null);
                 if (failure is not null)
                 {
                     Interlocked.Increment(ref _failures);
@@ -507,6 +511,7 @@ public abstract class BackgroundWorker
 
         foreach (var error in errors ?? [])
         {
+            Log.WorkerFailed(Supervisor?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, error.Exception, Name);
             EventRaiser.Raise(Error, this, error);
         }
     }

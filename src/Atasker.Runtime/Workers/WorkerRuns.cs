@@ -94,6 +94,8 @@ internal sealed class WorkerRun<TState> : FuncTask<TState, bool>
         base.InvokeBody(cancellationToken);
     }
 
+    private protected override bool ReportsOwnFailure => true;
+
     private protected override void OnFinished() => _worker.OnRunFinished(this);
 }
 
@@ -116,6 +118,8 @@ internal sealed class AsyncWorkerRun<TState> : AsyncFuncTask<TState, bool>
         _worker.MarkExecuted();
         base.StartAsyncBody(cancellationToken);
     }
+
+    private protected override bool ReportsOwnFailure => true;
 
     private protected override void OnFinished()
     {

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atasker;
 
@@ -13,6 +15,9 @@ namespace Atasker;
 internal sealed class ProcessExecutor : IExecutor
 {
     private readonly object _gate = new();
+
+    /// <summary>Where a lost worker process is logged (the supervisor's logger).</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
     private readonly Stack<ProcessWorker> _idle = new();
     private readonly Dictionary<ProcessWorker, TaskHandle> _busy = [];
     private ProcessWorkerCommand? _command;
@@ -127,6 +132,9 @@ internal sealed class ProcessExecutor : IExecutor
             return;
         }
 
+        // The task's activity spans the round trip; this method's flow goes on under the one it had.
+        System.Diagnostics.Activity.Current = handle.StartTrace();
+
         lock (_gate)
         {
             _busy.Add(worker, handle);
@@ -146,6 +154,10 @@ internal sealed class ProcessExecutor : IExecutor
             {
                 healthy = false;
                 (outcome, failure) = handle.IsCancellationRequested ? (TaskState.Canceled, null) : (TaskState.Faulted, error);
+                if (failure is not null)
+                {
+                    Log.ProcessWorkerLost(Logger, worker.ProcessId, handle.Name ?? "task", handle.Id, error.Message);
+                }
             }
         }
 

@@ -1,0 +1,29 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Atasker;
+
+/// <summary>Every message Atasker logs (category "Atasker"), source-generated: no formatting unless the level is on.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Task supervisor '{Supervisor}' started")]
+    public static partial void SupervisorStarted(ILogger logger, string supervisor);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Task supervisor '{Supervisor}' stopped")]
+    public static partial void SupervisorStopped(ILogger logger, string supervisor);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Task '{Task}' #{TaskId} of supervisor '{Supervisor}' faulted, and nobody looked at its failure before its handle was dropped")]
+    public static partial void TaskFaulted(ILogger logger, Exception exception, string task, long taskId, string supervisor);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Task '{Task}' #{TaskId} has waited {Waited} for a slot of the {Pool} pool of supervisor '{Supervisor}' (warning threshold)")]
+    public static partial void QueueWaitWarning(ILogger logger, string task, long taskId, TimeSpan waited, string pool, string supervisor);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Task '{Task}' #{TaskId} has waited {Waited} for a slot of the {Pool} pool of supervisor '{Supervisor}' (critical threshold)")]
+    public static partial void QueueWaitCritical(ILogger logger, string task, long taskId, TimeSpan waited, string pool, string supervisor);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "An execution of worker '{Worker}' failed; the worker goes on")]
+    public static partial void WorkerFailed(ILogger logger, Exception exception, string worker);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Worker process {ProcessId} was lost running task '{Task}' #{TaskId} ({Reason}); it is replaced by a new one on demand")]
+    public static partial void ProcessWorkerLost(ILogger logger, int processId, string task, long taskId, string reason);
+}
