@@ -30,7 +30,7 @@ internal static class AtaskerConfiguration
     private static PoolLimits? ReadPool(IConfiguration section, string name, AtaskerOptions options)
     {
         var pool = section.GetSection(name);
-        if (!pool.GetChildren().GetEnumerator().MoveNext())
+        if (!pool.Exists())
         {
             return null;
         }

@@ -119,11 +119,11 @@ internal static class AtaskerTelemetry
         }
     }
 
-    public static void OnWorkerExecutions(BackgroundWorker worker, int executions, bool failed)
+    public static void OnWorkerExecution(BackgroundWorker worker, bool failed)
     {
         if (s_workerExecutions.Enabled)
         {
-            s_workerExecutions.Add(executions, new KeyValuePair<string, object?>("worker", worker.Name));
+            s_workerExecutions.Add(1, new KeyValuePair<string, object?>("worker", worker.Name));
         }
 
         if (failed && s_workerFailures.Enabled)

@@ -298,17 +298,31 @@ public class TaskHandle
         }
     }
 
-    /// <summary>Starts this task's activity (if it is traced) and makes it current; returns the activity that was
-    /// current before, for the caller to restore once the body has started.</summary>
-    internal Activity? StartTrace()
+    /// <summary>Starts this task's activity, if it is traced, and makes it current until the returned scope ends
+    /// (an untraced task touches no ambient state).</summary>
+    internal TraceScope StartTrace()
     {
-        var previous = Activity.Current;
-        if (Volatile.Read(ref _extras) is { Traced: true } extras)
+        if (Volatile.Read(ref _extras) is not { Traced: true } extras)
         {
-            extras.Activity = AtaskerTelemetry.StartTask(this, extras.TraceParent);
+            return default;
         }
 
-        return previous;
+        var previous = Activity.Current;
+        extras.Activity = AtaskerTelemetry.StartTask(this, extras.TraceParent);
+        return new TraceScope(true, previous);
+    }
+
+    /// <summary>Puts back the activity that was current before a task's started (the task's own activity ends with
+    /// the task, see Finish).</summary>
+    internal readonly struct TraceScope(bool started, Activity? previous)
+    {
+        public void End()
+        {
+            if (started)
+            {
+                Activity.Current = previous;
+            }
+        }
     }
 
     /// <summary>Links cancellation of the caller's token to <see cref="Cancel"/>.</summary>
@@ -344,7 +358,7 @@ public class TaskHandle
 
         TaskState outcome;
         Exception? failure = null;
-        var outerActivity = StartTrace();
+        var trace = StartTrace();
         try
         {
             InvokeBody(_observesCancellation ? CreateToken() : CancellationToken.None);
@@ -362,7 +376,7 @@ public class TaskHandle
             outcome = TaskState.Faulted;
         }
 
-        Activity.Current = outerActivity;
+        trace.End();
         now = Clock.Now;
         return End(outcome, failure, now, takeNext: true);
     }
@@ -410,7 +424,7 @@ public class TaskHandle
             return;
         }
 
-        var outerActivity = StartTrace();
+        var trace = StartTrace();
         try
         {
             StartAsyncBody(_observesCancellation ? CreateToken() : CancellationToken.None);
@@ -424,7 +438,7 @@ public class TaskHandle
         finally
         {
             // The body's continuations carry its activity with them; the loop's thread goes on without it.
-            Activity.Current = outerActivity;
+            trace.End();
         }
     }
 

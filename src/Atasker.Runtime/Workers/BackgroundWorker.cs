@@ -258,25 +258,7 @@ public abstract class BackgroundWorker
         Task stopped;
         lock (Gate)
         {
-            if (_phase == Running)
-            {
-                Volatile.Write(ref _phase, Stopping);
-                _drainLeft = drain ? DrainCount : 0;
-                _draining = _drainLeft > 0;
-                Disarm();
-                _delayedBefore = false;
-            }
-            else if (_phase == Stopping && !drain)
-            {
-                _draining = false;
-                _drainLeft = 0;
-            }
-
-            if (_phase == Stopping && !_draining)
-            {
-                CancelAfter(_cancellation);
-            }
-
+            EnterStopping(drain);
             stopped = _stopped.Task;
             Pump();
         }
@@ -293,18 +275,15 @@ public abstract class BackgroundWorker
             // A full fence: a put that still sees this run, and so does not wake the worker, put its item before this
             // point, and the Pump below sees it.
             Interlocked.Exchange(ref _run, null);
-            Volatile.Write(ref _executions, _executions + 1); // written under Gate only
             bool stopRequested = false;
-            bool failed = false;
+            Exception? failure = null;
             switch (run.State)
             {
                 case TaskState.Faulted:
                     // A body that gives up on the worker's canceled token has done what the stop asked.
                     if (run.Exception is not OperationCanceledException || _cancellation?.IsCancellationRequested != true)
                     {
-                        Interlocked.Increment(ref _failures);
-                        AddError(run.Exception!);
-                        failed = true;
+                        failure = run.Exception;
                     }
 
                     break;
@@ -321,11 +300,11 @@ public abstract class BackgroundWorker
                     break;
             }
 
-            AtaskerTelemetry.OnWorkerExecutions(this, 1, failed);
+            CountExecution(failure);
             OnRunEnded();
             if (stopRequested)
             {
-                _ = BeginStopLockedNoPump();
+                EnterStopping(drain: false);
             }
             else if (_phase == Running && _delay > TimeSpan.Zero)
             {
@@ -401,14 +380,7 @@ public abstract class BackgroundWorker
                 : _phase == Stopping && _draining && _drainLeft > 0;
             if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
             {
-                Volatile.Write(ref _executions, _executions + 1); // written under Gate only
-                AtaskerTelemetry.OnWorkerExecutions(this, 1, failed: failure is not null);
-                if (failure is not null)
-                {
-                    Interlocked.Increment(ref _failures);
-                    AddError(failure);
-                }
-
+                CountExecution(failure);
                 OnRunEnded();
                 if (_phase == Stopping)
                 {
@@ -443,19 +415,8 @@ public abstract class BackgroundWorker
             return;
         }
 
-        lock (Gate)
-        {
-            if (_phase == Running)
-            {
-                SignalLocked(trigger: false);
-            }
-        }
-
-        Settle();
+        Signal(trigger: false);
     }
-
-    /// <summary>Whether the worker is started (the caller holds Gate).</summary>
-    private protected bool IsRunningLocked => _phase == Running;
 
     /// <summary>Notes a trigger (when <paramref name="trigger"/>) and lets the worker look for work: cuts a wait for the
     /// next due time short, never a delay. Takes Gate; the caller must not hold it.</summary>
@@ -469,7 +430,8 @@ public abstract class BackgroundWorker
         Settle();
     }
 
-    /// <summary><see cref="Signal"/> for a caller that holds Gate; it must call <see cref="Settle"/> after releasing it.</summary>
+    /// <summary><see cref="Signal"/> for a caller that holds Gate; it must call <see cref="Settle"/> after releasing it.
+    /// A stopped worker only keeps the trigger (a stopping one always has an execution in progress).</summary>
     private protected void SignalLocked(bool trigger)
     {
         _triggered |= trigger;
@@ -606,9 +568,7 @@ public abstract class BackgroundWorker
             // (a queue's items, a trigger) stays for the next start.
             OnRunEnded();
             AddError(new InvalidOperationException($"Worker '{Name}' could not submit an execution and stops: {exception.Message}", exception));
-            _ = BeginStopLockedNoPump();
-            _draining = false;
-            _drainLeft = 0;
+            EnterStopping(drain: false);
             FinishStop();
             return;
         }
@@ -618,19 +578,40 @@ public abstract class BackgroundWorker
         OnRunAccepted(now);
     }
 
-    private Task BeginStopLockedNoPump()
+    /// <summary>Moves a running worker to Stopping (a draining stop first runs the items queued now), or makes a
+    /// draining stop give up its drain; the token is canceled unless the worker drains.</summary>
+    private void EnterStopping(bool drain)
     {
         if (_phase == Running)
         {
             Volatile.Write(ref _phase, Stopping);
-            _draining = false;
-            _drainLeft = 0;
+            _drainLeft = drain ? DrainCount : 0;
+            _draining = _drainLeft > 0;
             Disarm();
             _delayedBefore = false;
-            CancelAfter(_cancellation);
+        }
+        else if (_phase == Stopping && !drain)
+        {
+            _draining = false;
+            _drainLeft = 0;
         }
 
-        return _stopped.Task;
+        if (_phase == Stopping && !_draining)
+        {
+            CancelAfter(_cancellation);
+        }
+    }
+
+    /// <summary>Counts an ended execution, and its failure if it failed.</summary>
+    private void CountExecution(Exception? failure)
+    {
+        Volatile.Write(ref _executions, _executions + 1); // written under Gate only
+        AtaskerTelemetry.OnWorkerExecution(this, failed: failure is not null);
+        if (failure is not null)
+        {
+            Interlocked.Increment(ref _failures);
+            AddError(failure);
+        }
     }
 
     private void FinishStop()

@@ -291,11 +291,7 @@ public sealed class QueueWorker<T> : BackgroundWorker
         }
 
         _queue.Enqueue(item);
-        if (IsRunningLocked)
-        {
-            SignalLocked(trigger: false);
-        }
-
+        SignalLocked(trigger: false);
         return true;
     }
 

@@ -133,7 +133,7 @@ internal sealed class ProcessExecutor : IExecutor
         }
 
         // The task's activity spans the round trip; this method's flow goes on under the one it had.
-        System.Diagnostics.Activity.Current = handle.StartTrace();
+        handle.StartTrace().End();
 
         lock (_gate)
         {
