@@ -191,6 +191,23 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         set => _processExecutor.Command = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>
+    /// Routes this supervisor's <see cref="TaskKind.Process"/> tasks to <paramref name="pool"/> instead of local
+    /// worker processes (null: back to local ones), for the tasks dispatched from now on. The same annotated methods
+    /// run either way. The process pool's limits then bound how many tasks are in flight on the remote pool; set
+    /// them with <see cref="SetProcessPool"/> (0: no limit, the remote side queues).
+    /// </summary>
+    /// <returns>The pool that was installed before, if any.</returns>
+    public IRemoteProcessPool? UseRemoteProcessPool(IRemoteProcessPool? pool)
+    {
+        var previous = _processExecutor.Remote;
+        _processExecutor.Remote = pool;
+        return previous;
+    }
+
+    /// <summary>The remote pool this supervisor's process tasks go to, or null for local worker processes.</summary>
+    public IRemoteProcessPool? RemoteProcessPool => _processExecutor.Remote;
+
     /// <summary>Worker processes alive now (tests and diagnostics).</summary>
     internal int ProcessWorkerCount => _processExecutor.WorkerCount;
 

@@ -21,6 +21,7 @@ internal sealed class ProcessExecutor : IExecutor
     private readonly Stack<ProcessWorker> _idle = new();
     private readonly Dictionary<ProcessWorker, TaskHandle> _busy = [];
     private ProcessWorkerCommand? _command;
+    private IRemoteProcessPool? _remote;
 
     /// <summary>How workers are started (default: the current app in worker mode).</summary>
     public ProcessWorkerCommand Command
@@ -57,7 +58,18 @@ internal sealed class ProcessExecutor : IExecutor
         }
     }
 
-    public void Dispatch(TaskHandle item) => _ = RunAsync((IProcessTask)item);
+    /// <summary>Where tasks run instead of local worker processes, when set.</summary>
+    public IRemoteProcessPool? Remote
+    {
+        get => Volatile.Read(ref _remote);
+        set => Volatile.Write(ref _remote, value);
+    }
+
+    public void Dispatch(TaskHandle item)
+    {
+        var task = (IProcessTask)item;
+        _ = Remote is { } remote ? RunRemoteAsync(task, remote) : RunAsync(task);
+    }
 
     /// <summary>Kills, after <paramref name="grace"/>, the workers still running the tasks they run now: a stop that
     /// cancels tasks must end even when a body ignores its token (and must not touch tasks submitted after it).</summary>
@@ -147,8 +159,8 @@ internal sealed class ProcessExecutor : IExecutor
         {
             try
             {
-                var reply = await worker.RunAsync(handle.Id, handle.Name, task.MethodId, task.Arguments).ConfigureAwait(false);
-                (outcome, failure) = Interpret(task, reply, worker.ProcessId);
+                var frame = await worker.RunAsync(handle.Id, handle.Name, task.MethodId, task.Arguments).ConfigureAwait(false);
+                (outcome, failure) = Interpret(task, ProcessTaskReply.From(Outcome(frame.Kind), worker.ProcessId, Environment.MachineName, frame.Payload));
             }
             catch (ProcessWorkerException error)
             {
@@ -170,30 +182,75 @@ internal sealed class ProcessExecutor : IExecutor
         _ = handle.End(outcome, failure, Clock.Now, takeNext: false);
     }
 
-    private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessFrame reply, int workerProcessId)
+    private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessTaskReply reply)
     {
-        var payload = new ProcessReader(reply.Payload);
         try
         {
-            switch (reply.Kind)
+            switch (reply.Outcome)
             {
-                case ProcessFrameKind.Result:
-                    task.ReadResult(payload);
+                case ProcessTaskOutcome.Completed:
+                    task.ReadResult(new ProcessReader(reply.Payload));
                     return (TaskState.Completed, null);
-                case ProcessFrameKind.Canceled:
+                case ProcessTaskOutcome.Canceled:
                     return (TaskState.Canceled, null);
-                case ProcessFrameKind.Fault:
-                    return (TaskState.Faulted, new ProcessTaskException(
-                        task.Handle.Name, workerProcessId, payload.ReadString() ?? "", payload.ReadString() ?? "", payload.ReadString() ?? ""));
+                case ProcessTaskOutcome.Faulted:
+                    var (type, message, stackTrace) = reply.ReadFault();
+                    return (TaskState.Faulted, new ProcessTaskException(task.Handle.Name, reply, type, message, stackTrace));
                 default:
-                    return (TaskState.Faulted, new ProcessWorkerException(payload.ReadString() ?? "The worker process could not run the task."));
+                    return (TaskState.Faulted, new ProcessWorkerException(reply.Reason ?? $"The {reply.Where} could not run the task."));
             }
         }
         catch (ProcessProtocolException error)
         {
-            return (TaskState.Faulted, new ProcessWorkerException($"The result of '{task.Handle.Name}' from worker process {workerProcessId} could not be decoded: {error.Message}", error));
+            return (TaskState.Faulted, new ProcessWorkerException($"The result of '{task.Handle.Name}' from {reply.Where} could not be decoded: {error.Message}", error));
         }
     }
+
+    /// <summary>
+    /// Sends the task to the remote pool. The handle begins when it is handed over, and ends with the reply, with
+    /// the pool's failure, or Canceled as soon as it is canceled (the remote side cannot be recalled, so its late
+    /// reply is dropped).
+    /// </summary>
+    private static async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
+    {
+        var handle = task.Handle;
+        if (!handle.TryBegin(Clock.Now))
+        {
+            _ = handle.End(TaskState.Canceled, null, Clock.Now, takeNext: false);
+            return;
+        }
+
+        handle.StartTrace().End();
+        TaskState outcome;
+        Exception? failure;
+        try
+        {
+            var request = new RemoteTaskRequest(handle.Id, handle.Name, handle.Priority, task.MethodId, task.Arguments);
+            var reply = await remote.RunAsync(request, handle.CancellationToken)
+                .WaitAsync(handle.CancellationToken).ConfigureAwait(false);
+            (outcome, failure) = Interpret(task, reply);
+        }
+        catch (OperationCanceledException) when (handle.IsCancellationRequested)
+        {
+            (outcome, failure) = (TaskState.Canceled, null);
+        }
+#pragma warning disable CA1031 // The remote pool's failure belongs on the task's handle.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            (outcome, failure) = (TaskState.Faulted, error);
+        }
+
+        _ = handle.End(outcome, failure, Clock.Now, takeNext: false);
+    }
+
+    private static ProcessTaskOutcome Outcome(ProcessFrameKind kind) => kind switch
+    {
+        ProcessFrameKind.Result => ProcessTaskOutcome.Completed,
+        ProcessFrameKind.Fault => ProcessTaskOutcome.Faulted,
+        ProcessFrameKind.Canceled => ProcessTaskOutcome.Canceled,
+        _ => ProcessTaskOutcome.Refused,
+    };
 
     private ProcessWorker? TakeIdle()
     {

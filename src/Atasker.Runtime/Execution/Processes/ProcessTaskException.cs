@@ -25,13 +25,14 @@ public sealed class ProcessTaskException : Exception
     {
     }
 
-    internal ProcessTaskException(string task, int workerProcessId, string remoteType, string remoteMessage, string remoteStackTrace)
-        : base($"Process task '{task}' failed in worker process {workerProcessId}: {remoteType}: {remoteMessage}")
+    internal ProcessTaskException(string task, ProcessTaskReply reply, string remoteType, string remoteMessage, string remoteStackTrace)
+        : base($"Process task '{task}' failed in {reply.Where}: {remoteType}: {remoteMessage}")
     {
         RemoteType = remoteType;
         RemoteMessage = remoteMessage;
         RemoteStackTrace = remoteStackTrace;
-        WorkerProcessId = workerProcessId;
+        WorkerProcessId = reply.WorkerProcessId;
+        WorkerMachine = reply.WorkerMachine;
     }
 
     /// <summary>The full name of the exception type the body threw, e.g. <c>System.DivideByZeroException</c>.</summary>
@@ -45,6 +46,9 @@ public sealed class ProcessTaskException : Exception
 
     /// <summary>The worker process it ran in.</summary>
     public int WorkerProcessId { get; }
+
+    /// <summary>The machine that worker process ran on (another one when a remote pool ran the task).</summary>
+    public string WorkerMachine { get; } = "";
 
     /// <inheritdoc />
     public override string ToString() => $"{base.ToString()}{Environment.NewLine}--- remote stack trace ---{Environment.NewLine}{RemoteStackTrace}";

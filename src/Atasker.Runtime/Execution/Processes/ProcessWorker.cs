@@ -103,12 +103,9 @@ internal sealed class ProcessWorker : IAsyncDisposable
             _pendingName = taskName;
         }
 
-        var request = new ProcessWriter(arguments.Length + 12);
-        request.WriteUInt64(methodId);
-        request.WriteBytes(arguments);
         try
         {
-            Send(new ProcessFrame(ProcessFrameKind.Run, taskId, request.ToArray()));
+            Send(new ProcessFrame(ProcessFrameKind.Run, taskId, RemoteTaskRequest.EncodeBody(methodId, arguments)));
         }
         catch (IOException)
         {

@@ -80,14 +80,19 @@ public static class ProcessWorkerHost
         return session.Serve();
     }
 
-    /// <summary>Runs one task and returns the frame that reports how it ended.</summary>
-    private static ProcessFrame Execute(ProcessFrame request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one process task in this process through the registered dispatchers: <paramref name="body"/> is a
+    /// <see cref="RemoteTaskRequest.Body"/>. Whatever happens becomes the reply (an unknown task id or undecodable
+    /// arguments: Refused); only a body that gives up on <paramref name="cancellationToken"/> is Canceled. This is
+    /// how remote pools' workers run tasks.
+    /// </summary>
+    public static ProcessTaskReply Execute(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var result = new ProcessWriter();
         ulong methodId = 0;
         try
         {
-            var envelope = new ProcessReader(request.Payload);
+            var envelope = new ProcessReader(body);
             methodId = envelope.ReadUInt64();
             var arguments = new ProcessReader(envelope.ReadBytes() ?? []);
             ProcessDispatcher[] dispatchers;
@@ -100,30 +105,40 @@ public static class ProcessWorkerHost
             {
                 if (dispatch(methodId, arguments, result, cancellationToken))
                 {
-                    return new ProcessFrame(ProcessFrameKind.Result, request.TaskId, result.ToArray());
+                    return ProcessTaskReply.Completed(result.ToArray());
                 }
             }
 
-            return Error(request.TaskId, $"Worker process {Environment.ProcessId} ({Environment.ProcessPath}) has no process task with id 0x{methodId:x16}: it was built from other code than the app that sent the task.");
+            return ProcessTaskReply.Refused($"Worker process {Environment.ProcessId} ({Environment.ProcessPath}) has no process task with id 0x{methodId:x16}: it was built from other code than the app that sent the task.");
         }
         catch (ProcessProtocolException error)
         {
-            return Error(request.TaskId, $"Worker process {Environment.ProcessId} could not decode the arguments of task 0x{methodId:x16}: {error.Message}");
+            return ProcessTaskReply.Refused($"Worker process {Environment.ProcessId} could not decode the arguments of task 0x{methodId:x16}: {error.Message}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new ProcessFrame(ProcessFrameKind.Canceled, request.TaskId, ReadOnlyMemory<byte>.Empty);
+            return ProcessTaskReply.Canceled();
         }
-#pragma warning disable CA1031 // Whatever the body threw goes back to the parent, which owns the task's handle.
+#pragma warning disable CA1031 // Whatever the body threw goes back to the sender, which owns the task's handle.
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            var fault = new ProcessWriter();
-            fault.WriteString(error.GetType().FullName ?? error.GetType().Name);
-            fault.WriteString(error.Message);
-            fault.WriteString(error.StackTrace ?? "");
-            return new ProcessFrame(ProcessFrameKind.Fault, request.TaskId, fault.ToArray());
+            return ProcessTaskReply.Faulted(error);
         }
+    }
+
+    /// <summary>Runs one task from the parent and returns the frame that reports how it ended.</summary>
+    private static ProcessFrame ExecuteFrame(ProcessFrame request, CancellationToken cancellationToken)
+    {
+        var reply = Execute(request.Payload, cancellationToken);
+        var kind = reply.Outcome switch
+        {
+            ProcessTaskOutcome.Completed => ProcessFrameKind.Result,
+            ProcessTaskOutcome.Faulted => ProcessFrameKind.Fault,
+            ProcessTaskOutcome.Canceled => ProcessFrameKind.Canceled,
+            _ => ProcessFrameKind.Error,
+        };
+        return new ProcessFrame(kind, request.TaskId, reply.Payload);
     }
 
     /// <summary>One worker's pipe, shared by the two serving threads.</summary>
@@ -178,7 +193,7 @@ public static class ProcessWorkerHost
                 }
 
                 _baton.Release(); // the other thread reads while this one runs the task
-                var reply = Execute(frame.Value, token);
+                var reply = ExecuteFrame(frame.Value, token);
                 lock (_gate)
                 {
                     _runningId = 0;
@@ -216,12 +231,5 @@ public static class ProcessWorkerHost
 
             return null;
         }
-    }
-
-    private static ProcessFrame Error(long taskId, string message)
-    {
-        var payload = new ProcessWriter();
-        payload.WriteString(message);
-        return new ProcessFrame(ProcessFrameKind.Error, taskId, payload.ToArray());
     }
 }

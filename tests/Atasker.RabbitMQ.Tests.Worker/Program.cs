@@ -1,0 +1,1 @@
+return await Atasker.AtaskerRemoteWorker.RunAsync(args);
