@@ -77,8 +77,8 @@ await using (pool)
         // The demo's queues are its own: leave the broker as it was.
         await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = options.Uri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeleteAsync(options.Queue);
-        await channel.QueueDeleteAsync(options.DeadLetterQueue);
+        await channel.QueueDeleteAsync(options.Queue, ifUnused: false, ifEmpty: false);
+        await channel.QueueDeleteAsync(options.DeadLetterQueue, ifUnused: false, ifEmpty: false);
     }
 }
 

@@ -51,7 +51,13 @@ internal sealed class RemoteWorkerProcess : IDisposable
         var worker = new RemoteWorkerProcess(Process.Start(start)!);
         var exited = worker._process.WaitForExitAsync();
         var ready = worker._ready.Task;
-        if (await Task.WhenAny(ready, exited, Task.Delay(Patience)) != ready)
+        await Task.WhenAny(ready, exited, Task.Delay(Patience));
+        if (exited.IsCompleted)
+        {
+            worker._process.WaitForExit(); // the output is read to its end: a worker may serve and die at once
+        }
+
+        if (!ready.IsCompleted)
         {
             worker.Kill();
             throw new InvalidOperationException($"The remote worker did not start consuming:{Environment.NewLine}{worker.Output}");
