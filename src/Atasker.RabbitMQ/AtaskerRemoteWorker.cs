@@ -385,17 +385,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     {
         try
         {
-            if (delivery.ReplyTo is { Length: > 0 } replyTo)
-            {
-                var properties = new BasicProperties
-                {
-                    CorrelationId = delivery.CorrelationId,
-                    Persistent = true,
-                    Type = RabbitMqTopology.ReplyType,
-                };
-                await _channel!.BasicPublishAsync("", replyTo, mandatory: false, properties, reply).ConfigureAwait(false);
-            }
-
+            await ReplyAsync(delivery, reply).ConfigureAwait(false);
             await _channel!.BasicAckAsync(delivery.Tag, multiple: false).ConfigureAwait(false);
         }
         catch (Exception error) when (IsConnectionFailure(error))
@@ -411,17 +401,22 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         Log.DeadLettered(_logger, message);
         try
         {
-            if (delivery.ReplyTo is { Length: > 0 } replyTo)
-            {
-                var properties = new BasicProperties { CorrelationId = delivery.CorrelationId, Persistent = true, Type = RabbitMqTopology.ReplyType };
-                await _channel!.BasicPublishAsync("", replyTo, mandatory: false, properties, ProcessTaskReply.Refused(message).Encode()).ConfigureAwait(false);
-            }
-
+            await ReplyAsync(delivery, ProcessTaskReply.Refused(message).Encode()).ConfigureAwait(false);
             await _channel!.BasicRejectAsync(delivery.Tag, requeue: false).ConfigureAwait(false);
         }
         catch (Exception error) when (IsConnectionFailure(error))
         {
             Log.ConnectionLostDuring(_logger, delivery.Name, error.Message);
+        }
+    }
+
+    /// <summary>Publishes a reply to the task's producer (confirmed by the broker), if it asked for one.</summary>
+    private async Task ReplyAsync(Delivery delivery, byte[] reply)
+    {
+        if (delivery.ReplyTo is { Length: > 0 } replyTo)
+        {
+            var properties = new BasicProperties { CorrelationId = delivery.CorrelationId, Persistent = true, Type = RabbitMqTopology.ReplyType };
+            await _channel!.BasicPublishAsync("", replyTo, mandatory: false, properties, reply).ConfigureAwait(false);
         }
     }
 

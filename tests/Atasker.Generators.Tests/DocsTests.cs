@@ -69,7 +69,8 @@ public sealed partial class DocsTests
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToArray());
 
-    private static string Root
+    /// <summary>The repository's root (where Atasker.sln is), above the test's output directory.</summary>
+    internal static string Root
     {
         get
         {

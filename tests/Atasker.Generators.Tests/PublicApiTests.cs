@@ -23,7 +23,7 @@ public sealed class PublicApiTests
             _ => typeof(RabbitMqOptions).Assembly,
         };
         string actual = string.Join("\n", DescribeSorted(assembly)) + "\n";
-        string path = Path.Combine(Root, "src", project, "PublicAPI.txt");
+        string path = Path.Combine(DocsTests.Root, "src", project, "PublicAPI.txt");
         if (Environment.GetEnvironmentVariable("ATASKER_ACCEPT_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);
@@ -113,21 +113,5 @@ public sealed class PublicApiTests
         }
 
         return name;
-    }
-
-    private static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Atasker.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root was not found.");
-        }
     }
 }
