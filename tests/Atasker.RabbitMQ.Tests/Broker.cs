@@ -86,6 +86,7 @@ public sealed class Broker : IDisposable
         if (_owned)
         {
             Stop();
+            System.IO.Directory.Delete(Directory, recursive: true); // the node's data, logs and cookie
         }
     }
 
