@@ -265,7 +265,6 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
             e.BasicProperties.CorrelationId,
             e.BasicProperties.ReplyTo,
             RabbitMqTopology.Header(e.BasicProperties, RabbitMqTopology.TaskHeader) ?? "task",
-            e.BasicProperties.Priority,
             RabbitMqTopology.Deliveries(e.BasicProperties) + 1);
 
         if (e.Redelivered)
@@ -459,7 +458,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private static bool IsConnectionFailure(Exception error) =>
         error is AlreadyClosedException or OperationInterruptedException or PublishException or System.IO.IOException or OperationCanceledException;
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? CorrelationId, string? ReplyTo, string Name, byte Priority, int Deliveries);
+    private sealed record Delivery(ulong Tag, byte[] Body, string? CorrelationId, string? ReplyTo, string Name, int Deliveries);
 
     private static partial class Log
     {

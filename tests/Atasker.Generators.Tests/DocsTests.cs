@@ -27,7 +27,7 @@ public sealed partial class DocsTests
         var data = new TheoryData<string, int>();
         foreach (string page in Pages())
         {
-            for (int i = 0; i < CodeBlocks(File.ReadAllText(Path.Combine(Root, page))).Count; i++)
+            for (int i = 0; i < CodeBlocks(File.ReadAllText(Path.Combine(Repository.Root, page))).Count; i++)
             {
                 data.Add(page, i);
             }
@@ -47,10 +47,9 @@ public sealed partial class DocsTests
     [MemberData(nameof(Blocks))]
     public void A_csharp_block_compiles(string page, int index)
     {
-        string text = File.ReadAllText(Path.Combine(Root, page));
+        string text = File.ReadAllText(Path.Combine(Repository.Root, page));
         string block = CodeBlocks(text)[index];
-        string program = Program(block, Prelude(text));
-        bool hasStatements = CSharpSyntaxTree.ParseText(program, TestCompilation.ParseOptions).GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
+        var (program, hasStatements) = Program(block, Prelude(text));
         var input = TestCompilation.Compile(
             TestCompilation.ParseOptions,
             hasStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
@@ -69,26 +68,10 @@ public sealed partial class DocsTests
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToArray());
 
-    /// <summary>The repository's root (where Atasker.sln is), above the test's output directory.</summary>
-    internal static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Atasker.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root was not found.");
-        }
-    }
 
     private static List<string> Pages() =>
-        Directory.GetFiles(Path.Combine(Root, "docs"), "*.md")
-            .Select(path => Path.GetRelativePath(Root, path))
+        Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md")
+            .Select(path => Path.GetRelativePath(Repository.Root, path))
             .Prepend("README.md")
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -101,7 +84,7 @@ public sealed partial class DocsTests
 
     /// <summary>The block's statements first (in a method of their own, so `await` works), then its types and the
     /// page's prelude.</summary>
-    private static string Program(string block, string prelude)
+    private static (string Source, bool HasStatements) Program(string block, string prelude)
     {
         var unit = CSharpSyntaxTree.ParseText(block, TestCompilation.ParseOptions).GetCompilationUnitRoot();
         var statements = unit.Members.OfType<GlobalStatementSyntax>().Select(s => s.ToFullString());
@@ -114,14 +97,15 @@ public sealed partial class DocsTests
             .Where(m => m is not GlobalStatementSyntax && !(m is BaseTypeDeclarationSyntax t && declared.Contains(t.Identifier.Text)))
             .Select(m => m.ToFullString());
         // A block that only declares types is compiled with the prelude's statements, or as a library without any.
-        return string.Join(Environment.NewLine, Usings.Select(u => $"using {u};")
+        bool hasStatements = preludeStatements.Any() || statements.Any();
+        return (string.Join(Environment.NewLine, Usings.Select(u => $"using {u};")
             .Concat(unit.Usings.Select(u => u.ToFullString()))
             .Concat(preludeUnit.Usings.Select(u => u.ToFullString()))
             .Distinct()
             .Concat(preludeStatements)
             .Concat(statements)
             .Concat(types)
-            .Concat(preludeTypes));
+            .Concat(preludeTypes)), hasStatements);
     }
 
     [GeneratedRegex(@"^```csharp[ \t]*\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]

@@ -1,3 +1,4 @@
+using Atasker.Testing;
 using System.Reflection;
 using System.Text;
 
@@ -23,7 +24,7 @@ public sealed class PublicApiTests
             _ => typeof(RabbitMqOptions).Assembly,
         };
         string actual = string.Join("\n", DescribeSorted(assembly)) + "\n";
-        string path = Path.Combine(DocsTests.Root, "src", project, "PublicAPI.txt");
+        string path = Path.Combine(Repository.Root, "src", project, "PublicAPI.txt");
         if (Environment.GetEnvironmentVariable("ATASKER_ACCEPT_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);

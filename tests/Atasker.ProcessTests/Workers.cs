@@ -1,3 +1,4 @@
+using Atasker.Testing;
 using System.Diagnostics;
 
 // Tests that start processes run one class at a time: two cores, and worker start-up is CPU-bound.
@@ -10,19 +11,8 @@ internal static class Workers
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>The worker app's main assembly, built beside this one (same configuration and framework).</summary>
-    public static string WorkerAssembly
-    {
-        get
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            string framework = output.Name, configuration = output.Parent!.Name;
-            string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-            string path = Path.Combine(tests, "Atasker.ProcessTests.Worker", "bin", configuration, framework, "Atasker.ProcessTests.Worker.dll");
-            Assert.True(File.Exists(path), $"The worker app was not built at {path}.");
-            return path;
-        }
-    }
+    /// <summary>The worker app's main assembly, built beside this one.</summary>
+    public static string WorkerAssembly => Repository.BuiltApp("Atasker.ProcessTests.Worker");
 
     public static TaskSupervisor Create(int poolSize = 2, string? id = null)
     {

@@ -1,3 +1,4 @@
+using Atasker.Testing;
 using System.Diagnostics;
 using RabbitMQ.Client;
 
@@ -41,21 +42,6 @@ public sealed class Broker : IDisposable
 
     public string Directory { get; }
 
-    public static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, ".ci", "rabbitmq")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"No .ci/rabbitmq above {AppContext.BaseDirectory}.");
-        }
-    }
 
     /// <summary>Stops the node and starts it again with the same data (durable queues and persistent messages stay).</summary>
     public void Restart() => Script("restart", Directory);
@@ -93,7 +79,7 @@ public sealed class Broker : IDisposable
     private static string Script(string command, string dir)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Root, ".ci", "rabbitmq"));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, ".ci", "rabbitmq"));
         start.ArgumentList.Add(command);
         start.ArgumentList.Add(dir);
         using var process = Process.Start(start)!;

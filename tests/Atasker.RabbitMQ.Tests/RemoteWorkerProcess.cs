@@ -1,3 +1,4 @@
+using Atasker.Testing;
 using System.Diagnostics;
 
 namespace Atasker.RabbitMQ.Tests;
@@ -120,17 +121,6 @@ internal sealed class RemoteWorkerProcess : IDisposable
         }
     }
 
-    /// <summary>The worker app's main assembly, built beside this one (same configuration and framework).</summary>
-    private static string WorkerAssembly
-    {
-        get
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            string framework = output.Name, configuration = output.Parent!.Name;
-            string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-            string path = Path.Combine(tests, "Atasker.RabbitMQ.Tests.Worker", "bin", configuration, framework, "Atasker.RabbitMQ.Tests.Worker.dll");
-            Assert.True(File.Exists(path), $"The worker app was not built at {path}.");
-            return path;
-        }
-    }
+    /// <summary>The worker app's main assembly, built beside this one.</summary>
+    private static string WorkerAssembly => Repository.BuiltApp("Atasker.RabbitMQ.Tests.Worker");
 }
