@@ -105,4 +105,24 @@ public sealed class ModelTests
         Assert.Equal(4, GeneratorHarness.Generated(driver).Count);
         Assert.Empty(GeneratorHarness.Problems(output));
     }
+    [Theory]
+    [InlineData("[BackgroundTask] public partial int M(int x) => x;")]
+    [InlineData("[BackgroundTask(Kind = TaskKind.Process)] public static partial int M(int x) => x;")]
+    [InlineData("[BackgroundWorker] public partial void M() { }")]
+    public void A_method_implemented_twice_leaves_the_error_to_the_compiler(string member)
+    {
+        // The same method in two files: the compiler reports CS0757; the generator writes one file, whose launchers
+        // throw naming that error (calling the method would be ambiguous), and nothing for the process dispatcher.
+        string source = "using Atasker; namespace Demo; public partial class Twice { " + member + " }";
+        var (output, driver) = GeneratorHarness.Run(GeneratorHarness.Compile(source, source));
+
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        var generated = Assert.Single(result.GeneratedSources);
+        Assert.StartsWith("Demo.Twice.M", generated.HintName, StringComparison.Ordinal);
+        Assert.Contains("until error CS0757 is fixed", generated.SourceText.ToString(), StringComparison.Ordinal);
+        var errors = output.GetDiagnostics().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, error => Assert.Equal(("CS0757", "Source1.cs"), (error.Id, error.Location.SourceTree?.FilePath)));
+    }
 }

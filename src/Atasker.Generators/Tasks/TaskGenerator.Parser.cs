@@ -33,9 +33,24 @@ public sealed partial class TaskGenerator
                 return null;
             }
 
+            // The same method declared twice is the compiler's error (CS0756/CS0757) to report: the first declaration
+            // gets one file, with launchers that throw (calling the method would be ambiguous), the others nothing.
+            bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
+            string? duplicateError = null;
+            switch (Twins(method, context.Attributes[0].AttributeClass))
+            {
+                case Declaration.Later:
+                    return null;
+                case Declaration.FirstOfTwins:
+                    duplicateError = hasBody ? "CS0757" : "CS0756";
+                    break;
+            }
+
             var mode = check.HasErrors
                 ? (check.HasError(DiagnosticIds.GeneratedNameCollision) ? GenerationMode.DeclarationOnly : GenerationMode.ThrowingLaunchers)
-                : check.Arguments.Kind == KnownTypes.ProcessKind && check.Worker is null
+                : duplicateError is not null
+                    ? GenerationMode.ThrowingLaunchers
+                    : check.Arguments.Kind == KnownTypes.ProcessKind && check.Worker is null
                     ? GenerationMode.ProcessLaunchers
                     : GenerationMode.Launchers;
 
@@ -50,7 +65,6 @@ public sealed partial class TaskGenerator
             bool needsUnsafe = KnownTypes.IsPointer(method.ReturnType) || signature.Parameters.Any(parameter => KnownTypes.IsPointer(parameter.Type));
 
             bool isPartial = declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
-            bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
             bool userWroteDefinition = !hasBody || method.PartialDefinitionPart is not null;
             // A method with both attributes (an error) gets its declaration from the task's file only.
             bool declaredByTask = check.Worker is not null && method.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == KnownTypes.BackgroundTaskAttribute);
@@ -71,7 +85,7 @@ public sealed partial class TaskGenerator
             return new TaskMethodModel(
                 HintName: check.Worker is null ? HintName(method, ns) : HintName(method, ns).Replace(".g.cs", ".Worker.g.cs"),
                 Mode: mode,
-                ErrorId: mode == GenerationMode.ThrowingLaunchers ? check.FirstErrorId : null,
+                ErrorId: mode == GenerationMode.ThrowingLaunchers ? check.FirstErrorId ?? duplicateError : null,
                 Namespace: ns,
                 ContainingTypes: containingTypes,
                 MethodName: CSharpText.Identifier(method.Name),
@@ -286,6 +300,45 @@ public sealed partial class TaskGenerator
             names.Reverse();
             return string.Join(".", names);
         }
+
+        private enum Declaration
+        {
+            Only,
+            FirstOfTwins,
+            Later,
+        }
+
+        /// <summary>
+        /// Where <paramref name="method"/> stands among the methods of its type that carry <paramref name="attribute"/>
+        /// and would get the same file name (the same signature declared twice, an error), in source order.
+        /// </summary>
+        private static Declaration Twins(IMethodSymbol method, INamedTypeSymbol? attribute)
+        {
+            var self = method.PartialDefinitionPart ?? method;
+            var twins = method.ContainingType.GetMembers(method.Name)
+                .OfType<IMethodSymbol>()
+                .Where(other => !SymbolEqualityComparer.Default.Equals(other, self)
+                    && other.Parameters.Length == self.Parameters.Length
+                    && other.TypeParameters.Length == self.TypeParameters.Length
+                    && other.GetAttributes().Any(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute)))
+                .ToList();
+            if (twins.Count == 0)
+            {
+                return Declaration.Only;
+            }
+
+            string name = HintName(self, null);
+            twins.RemoveAll(other => HintName(other, null) != name);
+            var position = SourceOrder(self);
+            return twins.Count == 0 ? Declaration.Only
+                : twins.Any(other => SourceOrder(other).CompareTo(position) < 0) ? Declaration.Later
+                : Declaration.FirstOfTwins;
+        }
+
+        private static (string Path, int Start) SourceOrder(IMethodSymbol method) =>
+            method.Locations.FirstOrDefault(location => location.IsInSource) is { } location
+                ? (location.SourceTree!.FilePath, location.SourceSpan.Start)
+                : ("", 0);
 
         /// <summary>A file name unique per method (overloads included), made of safe characters only.</summary>
         private static string HintName(IMethodSymbol method, string? ns)
