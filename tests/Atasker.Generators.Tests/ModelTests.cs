@@ -56,6 +56,8 @@ public sealed class ModelTests
     [InlineData("AsyncVoid", "[BackgroundTask] public async partial void M() => await System.Threading.Tasks.Task.Yield();")]
     [InlineData("Delays", "[BackgroundTask(Delay = -1)] public partial void M() { } void Call() => StartM(null);")]
     [InlineData("Clash", "[BackgroundTask] public partial void M() { } public void StartM() { }")]
+    [InlineData("WorkerOverloads", "[BackgroundWorker] public partial void M() { } [BackgroundWorker(Queue = true)] public partial void M(int item) { } void Use() => MWorker.Start();")]
+    [InlineData("AsyncTwins", "[BackgroundTask] public partial int M(int x) => x; [BackgroundTask] public partial System.Threading.Tasks.Task<int> MAsync(int x) => System.Threading.Tasks.Task.FromResult(x); void Use() => StartM(1);")]
     public void Invalid_methods_leave_the_compilation_free_of_compiler_errors(string name, string members)
     {
         var (output, driver) = GeneratorHarness.Run(GeneratorHarness.Compile($"using Atasker; namespace Demo; public partial class {name} {{ {members} }}"));

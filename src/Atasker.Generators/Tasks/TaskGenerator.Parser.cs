@@ -37,7 +37,7 @@ public sealed partial class TaskGenerator
             // gets one file, with launchers that throw (calling the method would be ambiguous), the others nothing.
             bool hasBody = declaration.Body is not null || declaration.ExpressionBody is not null;
             string? duplicateError = null;
-            switch (Twins(method, context.Attributes[0].AttributeClass))
+            switch (Twins(method, KnownTypes.IsWorkerAttribute(context.Attributes[0].AttributeClass)))
             {
                 case Declaration.Later:
                     return null;
@@ -309,36 +309,36 @@ public sealed partial class TaskGenerator
         }
 
         /// <summary>
-        /// Where <paramref name="method"/> stands among the methods of its type that carry <paramref name="attribute"/>
-        /// and would get the same file name (the same signature declared twice, an error), in source order.
+        /// Where <paramref name="method"/> stands, in source order, among the methods of its type that carry the same
+        /// attribute and would get the same file name (the same signature declared twice, an error).
         /// </summary>
-        private static Declaration Twins(IMethodSymbol method, INamedTypeSymbol? attribute)
+        private static Declaration Twins(IMethodSymbol method, bool worker)
         {
             var self = method.PartialDefinitionPart ?? method;
-            var twins = method.ContainingType.GetMembers(method.Name)
-                .OfType<IMethodSymbol>()
-                .Where(other => !SymbolEqualityComparer.Default.Equals(other, self)
-                    && other.Parameters.Length == self.Parameters.Length
-                    && other.TypeParameters.Length == self.TypeParameters.Length
-                    && other.GetAttributes().Any(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute)))
-                .ToList();
-            if (twins.Count == 0)
+            string? name = null;
+            var position = TaskMethodValidator.SourceOrder(self, worker);
+            var result = Declaration.Only;
+            foreach (var other in method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>())
             {
-                return Declaration.Only;
+                if (SymbolEqualityComparer.Default.Equals(other, self)
+                    || other.Parameters.Length != self.Parameters.Length
+                    || other.TypeParameters.Length != self.TypeParameters.Length
+                    || !other.GetAttributes().Any(attribute => TaskMethodValidator.IsAttribute(attribute, worker))
+                    || HintName(other, null) != (name ??= HintName(self, null)))
+                {
+                    continue;
+                }
+
+                if (TaskMethodValidator.SourceOrder(other, worker).CompareTo(position) < 0)
+                {
+                    return Declaration.Later;
+                }
+
+                result = Declaration.FirstOfTwins;
             }
 
-            string name = HintName(self, null);
-            twins.RemoveAll(other => HintName(other, null) != name);
-            var position = SourceOrder(self);
-            return twins.Count == 0 ? Declaration.Only
-                : twins.Any(other => SourceOrder(other).CompareTo(position) < 0) ? Declaration.Later
-                : Declaration.FirstOfTwins;
+            return result;
         }
-
-        private static (string Path, int Start) SourceOrder(IMethodSymbol method) =>
-            method.Locations.FirstOrDefault(location => location.IsInSource) is { } location
-                ? (location.SourceTree!.FilePath, location.SourceSpan.Start)
-                : ("", 0);
 
         /// <summary>A file name unique per method (overloads included), made of safe characters only.</summary>
         private static string HintName(IMethodSymbol method, string? ns)

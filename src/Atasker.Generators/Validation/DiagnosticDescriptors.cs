@@ -50,7 +50,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GeneratedNameCollision = Error(
         DiagnosticIds.GeneratedNameCollision,
         "Generated member collides with an existing member",
-        "[{0}] method '{1}' generates '{2}', but type '{3}' already declares '{2}' with the same parameters; rename one of them");
+        "[{0}] method '{1}' generates '{2}', but in type '{3}' {4}; rename one of them");
 
     public static readonly DiagnosticDescriptor InvalidTaskDelay = Error(
         DiagnosticIds.InvalidTaskDelay,

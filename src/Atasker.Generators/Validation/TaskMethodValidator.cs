@@ -116,9 +116,7 @@ internal static partial class TaskMethodValidator
     /// the method invalid (one message, not two).</summary>
     private static void CheckBothAttributes(IMethodSymbol method, MethodDeclarationSyntax declaration, bool isWorker, TaskMethodCheck check)
     {
-        bool hasOther = method.GetAttributes().Any(attribute => isWorker
-            ? attribute.AttributeClass?.ToDisplayString() == KnownTypes.BackgroundTaskAttribute
-            : KnownTypes.IsWorkerAttribute(attribute.AttributeClass));
+        bool hasOther = method.GetAttributes().Any(attribute => IsAttribute(attribute, !isWorker));
         if (!hasOther)
         {
             return;
@@ -226,10 +224,27 @@ internal static partial class TaskMethodValidator
             check.Report(DiagnosticDescriptors.UnsupportedParameterType, declaration.ParameterList.GetLocation(), "__arglist", check.AttributeName, method.Name, "__arglist");
         }
 
-        check.TakesCancellationToken = parameters.Length > 0
-            && parameters[parameters.Length - 1] is { RefKind: RefKind.None } last
-            && KnownTypes.IsCancellationToken(last.Type);
+        check.TakesCancellationToken = TakesCancellationToken(method);
     }
+
+    /// <summary>Whether the last parameter is a CancellationToken passed by value (the launchers leave it out).</summary>
+    private static bool TakesCancellationToken(IMethodSymbol method) =>
+        method.Parameters.Length > 0
+        && method.Parameters[method.Parameters.Length - 1] is { RefKind: RefKind.None } last
+        && KnownTypes.IsCancellationToken(last.Type);
+
+    /// <summary>Whether an attribute is <c>[BackgroundWorker]</c> (<paramref name="worker"/>) or <c>[BackgroundTask]</c>.</summary>
+    public static bool IsAttribute(AttributeData attribute, bool worker) =>
+        worker
+            ? KnownTypes.IsWorkerAttribute(attribute.AttributeClass)
+            : attribute.AttributeClass?.ToDisplayString() == KnownTypes.BackgroundTaskAttribute;
+
+    /// <summary>Where a method's attribute is written (file, then position), to pick the first of several methods.
+    /// The attribute is always in the user's code, where a generated definition part is not.</summary>
+    public static (string Path, int Start) SourceOrder(IMethodSymbol method, bool worker) =>
+        method.GetAttributes().FirstOrDefault(attribute => IsAttribute(attribute, worker))?.ApplicationSyntaxReference is { } reference
+            ? (reference.SyntaxTree.FilePath, reference.Span.Start)
+            : ("", 0);
 
     private static void CheckReturn(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {
@@ -294,10 +309,7 @@ internal static partial class TaskMethodValidator
     private static void CheckGeneratedNames(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
     {
         var stubName = GeneratedNameOf(method.Name, check);
-        var stubParameters = method.Parameters
-            .Take(method.Parameters.Length - (check.TakesCancellationToken ? 1 : 0))
-            .Select(p => p.Type)
-            .ToList();
+        var stubParameters = StubParameters(method);
 
         foreach (var member in method.ContainingType.GetMembers(stubName))
         {
@@ -315,11 +327,40 @@ internal static partial class TaskMethodValidator
                     && SameTypes(existing.Parameters.Take(stubParameters.Count).Select(p => p.Type).ToList(), stubParameters));
             if (collides)
             {
-                check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), check.AttributeName, method.Name, stubName, method.ContainingType.Name);
+                check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), check.AttributeName, method.Name, stubName, method.ContainingType.Name, $"a member '{stubName}' with the same parameters exists already");
                 return;
             }
         }
+
+        // Another method of the type with the same attribute may generate the same member (worker overloads; M and
+        // MAsync; M(x) and M(x, token)): the later one in source order reports it. The same method declared twice is
+        // the compiler's error (CS0756/CS0757), not this one.
+        var self = method.PartialDefinitionPart ?? method;
+        bool isWorker = check.Worker is not null;
+        var position = SourceOrder(self, isWorker);
+        foreach (var other in method.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (SymbolEqualityComparer.Default.Equals(other, self)
+                || (isWorker ? WorkerPropertyNameOf(other.Name) : StubNameOf(other.Name)) != stubName
+                || !other.GetAttributes().Any(attribute => IsAttribute(attribute, isWorker))
+                || (other.Name == method.Name && SameTypes(other.Parameters.Select(p => p.Type).ToList(), method.Parameters.Select(p => p.Type).ToList()))
+                || (!isWorker && !SameTypes(StubParameters(other), stubParameters))
+                || SourceOrder(other, isWorker).CompareTo(position) > 0)
+            {
+                continue;
+            }
+
+            check.Report(DiagnosticDescriptors.GeneratedNameCollision, declaration.Identifier.GetLocation(), check.AttributeName, method.Name, stubName, method.ContainingType.Name, $"[{check.AttributeName}] method '{other.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' generates it too");
+            return;
+        }
     }
+
+    /// <summary>The parameter types a task's launcher takes: the method's, without a trailing CancellationToken.</summary>
+    private static List<ITypeSymbol> StubParameters(IMethodSymbol method) =>
+        method.Parameters
+            .Take(method.Parameters.Length - (TakesCancellationToken(method) ? 1 : 0))
+            .Select(p => p.Type)
+            .ToList();
 
     private static bool IsGeneratedByAtasker(ISymbol member) =>
         member.GetAttributes().Any(attribute =>
