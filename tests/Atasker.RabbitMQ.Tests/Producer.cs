@@ -31,8 +31,8 @@ internal sealed class Producer : IAsyncDisposable
 
     public TaskOptions With(TaskPriority priority = TaskPriority.Normal) => new() { Supervisor = Supervisor, Priority = priority };
 
-    public Task<RemoteWorkerProcess> StartWorkerAsync(Broker broker, int poolSize = 1, int maxDeliveries = 5) =>
-        RemoteWorkerProcess.StartAsync(broker, Queue, poolSize, maxDeliveries);
+    public Task<RemoteWorkerProcess> StartWorkerAsync(Broker broker, int poolSize = 1, int maxDeliveries = 5, bool mayDieAtOnce = false) =>
+        RemoteWorkerProcess.StartAsync(broker, Queue, poolSize, maxDeliveries, mayDieAtOnce);
 
     public async ValueTask DisposeAsync()
     {

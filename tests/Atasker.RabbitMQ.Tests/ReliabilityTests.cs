@@ -43,7 +43,8 @@ public sealed class ReliabilityTests(Broker broker)
         {
             while (!task.Completion.IsCompleted && victims.Count < 5)
             {
-                var worker = await producer.StartWorkerAsync(broker, maxDeliveries: 2);
+                // The task may kill a worker before it has even said that it consumes.
+                var worker = await producer.StartWorkerAsync(broker, maxDeliveries: 2, mayDieAtOnce: true);
                 workers.Add(worker);
                 var exited = worker.WaitForExitAsync();
                 await Task.WhenAny(exited, task.Completion.ContinueWith(_ => { })).WaitAsync(Patience);

@@ -36,8 +36,9 @@ internal sealed class RemoteWorkerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts a worker on <paramref name="queue"/> and waits until it consumes.</summary>
-    public static async Task<RemoteWorkerProcess> StartAsync(Broker broker, string queue, int poolSize = 1, int maxDeliveries = 5)
+    /// <summary>Starts a worker on <paramref name="queue"/> and waits until it consumes. With
+    /// <paramref name="mayDieAtOnce"/>, a worker killed by its first task before it could say so is returned, exited.</summary>
+    public static async Task<RemoteWorkerProcess> StartAsync(Broker broker, string queue, int poolSize = 1, int maxDeliveries = 5, bool mayDieAtOnce = false)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in new[]
@@ -58,7 +59,7 @@ internal sealed class RemoteWorkerProcess : IDisposable
             worker._process.WaitForExit(); // the output is read to its end: a worker may serve and die at once
         }
 
-        if (!ready.IsCompleted)
+        if (!ready.IsCompleted && !(mayDieAtOnce && exited.IsCompleted))
         {
             worker.Kill();
             throw new InvalidOperationException($"The remote worker did not start consuming:{Environment.NewLine}{worker.Output}");
