@@ -79,6 +79,7 @@ await using (pool)
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeleteAsync(options.Queue, ifUnused: false, ifEmpty: false);
         await channel.QueueDeleteAsync(options.DeadLetterQueue, ifUnused: false, ifEmpty: false);
+        await channel.ExchangeDeleteAsync(options.CancelExchange, ifUnused: false);
     }
 }
 

@@ -39,6 +39,15 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private long _faulted;
     private long _deadLettered;
     private long _requeued;
+    private long _canceled;
+
+    // Cancels from producers: the tasks running here by message id, and the ids canceled before they arrived (with
+    // when to forget them). Guarded by _cancelGate.
+    private static readonly TimeSpan RememberCancels = TimeSpan.FromMinutes(10);
+    private readonly object _cancelGate = new();
+    private readonly Dictionary<string, CancellationTokenSource> _runningTasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _canceledEarly = new(StringComparer.Ordinal);
+    private int _pruneCanceledAt = 1024;
 
     /// <summary>Creates a worker; <see cref="StartAsync"/> connects it.</summary>
     /// <exception cref="ArgumentException">An option is invalid (named).</exception>
@@ -51,7 +60,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         _broker = RabbitMqTopology.Display(_options.Uri);
     }
 
-    /// <summary>Tasks run and answered (their body returned or was canceled).</summary>
+    /// <summary>Tasks run and answered with their result.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Tasks run whose body threw (answered with the fault).</summary>
@@ -59,6 +68,9 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
 
     /// <summary>Messages rejected to the dead-letter queue.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Tasks canceled by their producer: skipped when they arrived, or run with their token signalled.</summary>
+    public long Canceled => Interlocked.Read(ref _canceled);
 
     /// <summary>Messages given back to the queue (shutdown, or counted again after a lost worker).</summary>
     public long Requeued => Interlocked.Read(ref _requeued);
@@ -109,7 +121,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
 
         Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: stopping (running tasks finish and are answered, the rest goes back to the queue)");
         await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: stopped ({worker.Completed} completed, {worker.Faulted} faulted, {worker.DeadLettered} dead-lettered)");
+        Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: stopped ({worker.Completed} completed, {worker.Faulted} faulted, {worker.Canceled} canceled, {worker.DeadLettered} dead-lettered)");
         return 0;
 
         void Stop(System.Runtime.InteropServices.PosixSignalContext context)
@@ -140,6 +152,14 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
             cancellationToken).ConfigureAwait(false);
         await RabbitMqTopology.DeclareAsync(_channel, _options, cancellationToken).ConfigureAwait(false);
         await _channel.BasicQosAsync(0, (ushort)_options.PoolSize, global: false, cancellationToken).ConfigureAwait(false);
+
+        // Cancels come on the same channel as tasks, so one sent before a task is delivered here is handled first.
+        var cancelQueue = await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _channel.QueueBindAsync(cancelQueue.QueueName, _options.CancelExchange, "", arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var cancels = new AsyncEventingBasicConsumer(_channel);
+        cancels.ReceivedAsync += OnCancel;
+        await _channel.BasicConsumeAsync(cancelQueue.QueueName, autoAck: true, cancels, cancellationToken).ConfigureAwait(false);
+
         for (int i = 0; i < _options.PoolSize; i++)
         {
             var runner = new Thread(Run) { IsBackground = true, Name = $"Atasker remote worker {i + 1}" };
@@ -198,7 +218,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         }
 
         await CloseAsync().ConfigureAwait(false);
-        Log.Stopped(_logger, _options.Queue, Completed, Faulted, DeadLettered);
+        Log.Stopped(_logger, _options.Queue, Completed, Faulted, Canceled, DeadLettered);
     }
 
     /// <summary>Stops (with the shutdown timeout) if still running, and releases the connection.</summary>
@@ -262,6 +282,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         var delivery = new Delivery(
             e.DeliveryTag,
             e.Body.ToArray(), // the client reuses the buffer once this handler returns
+            e.BasicProperties.MessageId,
             e.BasicProperties.CorrelationId,
             e.BasicProperties.ReplyTo,
             RabbitMqTopology.Header(e.BasicProperties, RabbitMqTopology.TaskHeader) ?? "task",
@@ -349,11 +370,86 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         }
     }
 
+    /// <summary>A producer canceled a task: its token is signalled if it runs here, else it is skipped when it comes.</summary>
+    private Task OnCancel(object sender, BasicDeliverEventArgs e)
+    {
+        if (e.BasicProperties.MessageId is not { } id)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_cancelGate)
+        {
+            if (_runningTasks.TryGetValue(id, out var running))
+            {
+                _ = running.CancelAsync(); // the body's callbacks run elsewhere, not under this lock
+                return Task.CompletedTask;
+            }
+
+            long now = Environment.TickCount64;
+            _canceledEarly[id] = now + (long)RememberCancels.TotalMilliseconds;
+            if (_canceledEarly.Count >= _pruneCanceledAt)
+            {
+                foreach (var (key, forgetAt) in _canceledEarly)
+                {
+                    if (forgetAt <= now)
+                    {
+                        _canceledEarly.Remove(key);
+                    }
+                }
+
+                _pruneCanceledAt = Math.Max(1024, _canceledEarly.Count * 2);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private void Execute(Delivery delivery)
     {
-        var reply = ProcessWorkerHost.Execute(delivery.Body, _shutdown.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        if (delivery.MessageId is { } id)
+        {
+            bool canceledEarly;
+            lock (_cancelGate)
+            {
+                canceledEarly = _canceledEarly.Remove(id);
+                if (!canceledEarly)
+                {
+                    _runningTasks[id] = cancel;
+                }
+            }
+
+            if (canceledEarly)
+            {
+                Interlocked.Increment(ref _canceled);
+                Log.SkippedCanceled(_logger, delivery.Name);
+                AnswerAsync(delivery, reply: null).GetAwaiter().GetResult();
+                return;
+            }
+        }
+
+        ProcessTaskReply reply;
+        try
+        {
+            reply = ProcessWorkerHost.Execute(delivery.Body, cancel.Token);
+        }
+        finally
+        {
+            if (delivery.MessageId is { } running)
+            {
+                lock (_cancelGate)
+                {
+                    _runningTasks.Remove(running);
+                }
+            }
+        }
+
         switch (reply.Outcome)
         {
+            case ProcessTaskOutcome.Canceled when cancel.IsCancellationRequested && !_shutdown.IsCancellationRequested:
+                Interlocked.Increment(ref _canceled); // its producer stopped waiting; the reply is dropped there
+                break;
             case ProcessTaskOutcome.Canceled when _shutdown.IsCancellationRequested:
                 RequeueAsync(delivery).GetAwaiter().GetResult(); // another worker runs it
                 return;
@@ -379,12 +475,16 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     }
 
     /// <summary>Publishes the reply (confirmed), then acknowledges the task: a worker lost in between leaves the task
-    /// to be run again, never unanswered.</summary>
-    private async Task AnswerAsync(Delivery delivery, byte[] reply)
+    /// to be run again, never unanswered. Without a reply (a task its producer canceled), only acknowledges.</summary>
+    private async Task AnswerAsync(Delivery delivery, byte[]? reply)
     {
         try
         {
-            await ReplyAsync(delivery, reply).ConfigureAwait(false);
+            if (reply is not null)
+            {
+                await ReplyAsync(delivery, reply).ConfigureAwait(false);
+            }
+
             await _channel!.BasicAckAsync(delivery.Tag, multiple: false).ConfigureAwait(false);
         }
         catch (Exception error) when (IsConnectionFailure(error))
@@ -458,15 +558,15 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private static bool IsConnectionFailure(Exception error) =>
         error is AlreadyClosedException or OperationInterruptedException or PublishException or System.IO.IOException or OperationCanceledException;
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? CorrelationId, string? ReplyTo, string Name, int Deliveries);
+    private sealed record Delivery(ulong Tag, byte[] Body, string? MessageId, string? CorrelationId, string? ReplyTo, string Name, int Deliveries);
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Remote worker consuming '{Queue}' at {Broker}, pool size {PoolSize}")]
         public static partial void Started(ILogger logger, string queue, string broker, int poolSize);
 
-        [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Remote worker for '{Queue}' stopped: {Completed} completed, {Faulted} faulted, {DeadLettered} dead-lettered")]
-        public static partial void Stopped(ILogger logger, string queue, long completed, long faulted, long deadLettered);
+        [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Remote worker for '{Queue}' stopped: {Completed} completed, {Faulted} faulted, {Canceled} canceled, {DeadLettered} dead-lettered")]
+        public static partial void Stopped(ILogger logger, string queue, long completed, long faulted, long canceled, long deadLettered);
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Message}")]
         public static partial void DeadLettered(ILogger logger, string message);
@@ -479,5 +579,8 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "Task '{Task}' faulted: {Reason}")]
         public static partial void TaskFaulted(ILogger logger, string task, string reason);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Debug, Message = "Task '{Task}' was canceled by its producer before it started here; skipped")]
+        public static partial void SkippedCanceled(ILogger logger, string task);
     }
 }

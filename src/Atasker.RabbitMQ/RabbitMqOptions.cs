@@ -22,6 +22,10 @@ public sealed class RabbitMqOptions
     /// <summary>Where refused and poison messages go: <see cref="Queue"/> followed by <c>.dead</c>.</summary>
     public string DeadLetterQueue => Queue + ".dead";
 
+    /// <summary>The fanout exchange producers send cancels to and every worker of <see cref="Queue"/> listens on:
+    /// <see cref="Queue"/> followed by <c>.cancel</c>.</summary>
+    public string CancelExchange => Queue + ".cancel";
+
     /// <summary>The largest task (encoded arguments) or result a message may carry, in bytes. A producer refuses a
     /// larger task at once (its handle faults), a worker dead-letters one. Default 16 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;

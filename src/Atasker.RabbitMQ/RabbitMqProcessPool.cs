@@ -30,6 +30,7 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
     private CancellationTokenSource? _reconnectWatch; // set while the connection is down, guarded by _gate
     private long _published;
     private long _replies;
+    private long _cancelsSent;
     private int _disposed;
 
     private RabbitMqProcessPool(RabbitMqOptions options, IConnection connection, IChannel channel, string replyQueue)
@@ -70,6 +71,9 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
 
     /// <summary>Replies received so far.</summary>
     public long Replies => Interlocked.Read(ref _replies);
+
+    /// <summary>Cancels sent to the workers (and confirmed by the broker) for tasks canceled after they were published.</summary>
+    public long CancelsSent => Interlocked.Read(ref _cancelsSent);
 
     /// <summary>Tasks published and still waiting for their reply.</summary>
     public int Pending => _pending.Count;
@@ -122,11 +126,12 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
         }
 
         string correlationId = request.TaskId.ToString(CultureInfo.InvariantCulture);
+        string messageId = $"{ReplyQueue}/{correlationId}";
         var reply = new TaskCompletionSource<ProcessTaskReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[correlationId] = reply;
         try
         {
-            await PublishAsync(request, correlationId, cancellationToken).ConfigureAwait(false);
+            await PublishAsync(request, correlationId, messageId, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _published);
             if (_options.ReplyTimeout == Timeout.InfiniteTimeSpan)
             {
@@ -142,6 +147,12 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
                 throw new RabbitMqPoolException(
                     $"Process task '{request.Name}' got no reply within RabbitMqOptions.ReplyTimeout ({_options.ReplyTimeout}); it is still in queue '{Queue}' or running on a worker.", error);
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The message may be in the broker or running: the workers are told, and the handle ends now.
+            _ = SendCancelAsync(messageId);
+            throw;
         }
         finally
         {
@@ -179,7 +190,7 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
     }
 
     /// <summary>Publishes until the broker confirms, riding out reconnections, within the publish timeout.</summary>
-    private async Task PublishAsync(RemoteTaskRequest request, string correlationId, CancellationToken cancellationToken)
+    private async Task PublishAsync(RemoteTaskRequest request, string correlationId, string messageId, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties
         {
@@ -188,7 +199,7 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
             Persistent = true,
             Priority = RabbitMqTopology.ToBroker(request.Priority),
             Type = RabbitMqTopology.TaskType,
-            MessageId = $"{ReplyQueue}/{correlationId}",
+            MessageId = messageId,
             Headers = new Dictionary<string, object?> { [RabbitMqTopology.TaskHeader] = request.Name },
         };
         long deadline = Environment.TickCount64 + (long)_options.PublishTimeout.TotalMilliseconds;
@@ -215,6 +226,23 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
 
                 await Task.Delay(RetryInterval, cancellationToken).ConfigureAwait(false); // the connection recovers meanwhile
             }
+        }
+    }
+
+    /// <summary>Tells every worker of the queue that the task <paramref name="messageId"/> is canceled: the one running
+    /// it signals its token, the one it is delivered to later skips it. Best effort: a broker that is gone drops it.</summary>
+    private async Task SendCancelAsync(string messageId)
+    {
+        var properties = new BasicProperties { MessageId = messageId, Type = RabbitMqTopology.CancelType };
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.PublishTimeout);
+            await _channel.BasicPublishAsync(_options.CancelExchange, "", mandatory: false, properties, ReadOnlyMemory<byte>.Empty, timeout.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _cancelsSent);
+        }
+        catch (Exception error) when (error is PublishException or AlreadyClosedException or OperationInterruptedException or OperationCanceledException or ObjectDisposedException or System.IO.IOException)
+        {
+            // The task's handle is canceled already; at worst its body runs to its end on a worker, unanswered.
         }
     }
 

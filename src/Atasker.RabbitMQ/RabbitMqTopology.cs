@@ -17,6 +17,7 @@ internal static class RabbitMqTopology
 
     public const string TaskType = "atasker.task";
     public const string ReplyType = "atasker.reply";
+    public const string CancelType = "atasker.cancel";
 
     /// <summary>Header: the task's name (for logs and the dead-letter queue).</summary>
     public const string TaskHeader = "atasker-task";
@@ -57,7 +58,8 @@ internal static class RabbitMqTopology
         }
     }
 
-    /// <summary>Declares the task queue (durable, priorities, dead-lettering) and its dead-letter queue.</summary>
+    /// <summary>Declares the task queue (durable, priorities, dead-lettering), its dead-letter queue and its cancel
+    /// exchange.</summary>
     public static async Task DeclareAsync(IChannel channel, RabbitMqOptions options, CancellationToken cancellationToken)
     {
         try
@@ -70,6 +72,7 @@ internal static class RabbitMqTopology
                 ["x-dead-letter-routing-key"] = options.DeadLetterQueue,
             };
             await channel.QueueDeclareAsync(options.Queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.ExchangeDeclareAsync(options.CancelExchange, ExchangeType.Fanout, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (OperationInterruptedException error)
         {

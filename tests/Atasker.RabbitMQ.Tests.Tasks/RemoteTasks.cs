@@ -21,6 +21,15 @@ public static partial class RemoteTasks
     [BackgroundTask(Kind = TaskKind.Process)]
     public static partial int Block(string startedFile, string releaseFile);
 
+    /// <summary>Writes <paramref name="startedFile"/>, then waits for its token (at most a minute); when it is
+    /// signalled, writes <paramref name="canceledFile"/> and ends canceled.</summary>
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int Watch(string startedFile, string canceledFile, CancellationToken cancellationToken);
+
+    /// <summary>Writes <paramref name="file"/>: the proof that it ran.</summary>
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial void Touch(string file);
+
     [BackgroundTask(Kind = TaskKind.Process)]
     public static partial void Fail(string message);
 
@@ -55,6 +64,20 @@ public static partial class RemoteTasks
 
         return Environment.ProcessId;
     }
+
+    public static partial int Watch(string startedFile, string canceledFile, CancellationToken cancellationToken)
+    {
+        File.WriteAllText(startedFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMinutes(1)))
+        {
+            File.WriteAllText(canceledFile, "canceled");
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Environment.ProcessId;
+    }
+
+    public static partial void Touch(string file) => File.WriteAllText(file, "ran");
 
     public static partial void Fail(string message) => throw new InvalidOperationException(message);
 

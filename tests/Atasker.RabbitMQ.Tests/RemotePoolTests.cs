@@ -92,6 +92,52 @@ public sealed class RemotePoolTests(Broker broker)
     }
 
     [Fact]
+    public async Task Canceling_a_running_task_signals_its_token_on_the_worker()
+    {
+        await using var producer = await Producer.CreateAsync(broker, "cancel-running");
+        using var worker = await producer.StartWorkerAsync(broker, poolSize: 1);
+        using var files = new SignalFiles();
+
+        var watch = RemoteTasks.StartWatch(files.Started, files.Named("canceled"), producer.With());
+        await files.WaitStartedAsync();
+        Assert.False(watch.Cancel()); // it had started: its token is signalled
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.Completion.WaitAsync(Patience));
+        Assert.Equal(TaskState.Canceled, watch.State);
+
+        // The body on the worker saw its token signalled and ended, so the worker's one slot is free again.
+        await Eventually(() => File.Exists(files.Named("canceled")), "the body's token was signalled on the worker");
+        Assert.Equal(1, producer.Pool.CancelsSent);
+        var next = RemoteTasks.StartAdd(1, 2, producer.With());
+        await next.Completion.WaitAsync(Patience);
+        Assert.Equal(3, next.Result);
+        Assert.Equal(0u, await broker.MessageCountAsync(producer.Queue));
+    }
+
+    [Fact]
+    public async Task A_task_canceled_while_it_waits_in_the_broker_is_skipped_by_the_worker()
+    {
+        await using var producer = await Producer.CreateAsync(broker, "cancel-queued");
+        using var worker = await producer.StartWorkerAsync(broker, poolSize: 1);
+        using var files = new SignalFiles();
+
+        var blocker = RemoteTasks.StartBlock(files.Started, files.Release, producer.With());
+        await files.WaitStartedAsync();
+        var canceled = RemoteTasks.StartTouch(files.Named("ran"), producer.With());
+        var after = RemoteTasks.StartTouch(files.Named("after"), producer.With());
+        await Eventually(() => producer.Pool.Published == 3, "both tasks wait in the queue");
+        Assert.False(canceled.Cancel()); // in the broker, so started as far as the handle knows
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled.Completion.WaitAsync(Patience));
+        await Eventually(() => producer.Pool.CancelsSent == 1, "the cancel reached the broker");
+
+        // The worker hears the cancel before the task comes (one channel, in order), skips it and runs the next.
+        files.ReleaseNow();
+        await Task.WhenAll(blocker.Completion, after.Completion).WaitAsync(Patience);
+        Assert.True(File.Exists(files.Named("after")));
+        Assert.False(File.Exists(files.Named("ran")), "the canceled task ran");
+        Assert.Equal(0u, await broker.MessageCountAsync(producer.Queue));
+    }
+
+    [Fact]
     public async Task Arguments_or_results_over_the_size_limit_fault_with_the_limit_named()
     {
         await using var producer = await Producer.CreateAsync(broker, "size", o => o.MaxMessageBytes = 64 * 1024);

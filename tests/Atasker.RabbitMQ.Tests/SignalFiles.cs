@@ -9,6 +9,9 @@ internal sealed class SignalFiles : IDisposable
 
     public string Release => Path.Combine(_directory, "release");
 
+    /// <summary>Another file of the directory.</summary>
+    public string Named(string name) => Path.Combine(_directory, name);
+
     public async Task<int> WaitStartedAsync(string? file = null)
     {
         file ??= Started;
