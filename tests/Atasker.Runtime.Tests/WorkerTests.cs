@@ -41,6 +41,45 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task GetInfo_lists_the_started_workers_with_their_counts_until_they_stop()
+    {
+        await using var supervisor = Supervisors.Create(poolSize: 1);
+        using var probe = new Probe();
+        Assert.Empty(supervisor.GetInfo().Workers);
+        var blocker = supervisor.Submit(probe.Blocking("blocker"));
+        probe.WaitForStarts(1);
+
+        var mailer = new QueueWorker<int>("mailer", (item, _) => { if (item < 0) throw new InvalidOperationException("bad"); });
+        var alarm = new EventWorker("alarm", _ => { });
+        mailer.Start(supervisor);
+        alarm.Start(supervisor);
+        mailer.Put(1);
+        mailer.Put(-1);
+        mailer.Put(3);
+        Supervisors.Eventually(() => supervisor.GetInfo().Thread.Queued == 1, "the mailer's execution waits behind the blocker");
+
+        var waiting = supervisor.GetInfo().Workers;
+        Assert.Equal(["mailer", "alarm"], waiting.Select(w => w.Name));
+        Assert.Equal([WorkerType.Queue, WorkerType.Event], waiting.Select(w => w.Type));
+        Assert.All(waiting, w => Assert.True(w.IsActive));
+        Assert.Equal((0L, (DateTimeOffset?)null), (waiting[0].Executions, waiting[0].LastExecuted));
+        Assert.InRange(waiting[0].Queued, 2, 3); // the waiting execution may have taken its item already
+        Assert.Equal(0, waiting[1].Queued);
+
+        probe.Open();
+        await blocker;
+        Supervisors.Eventually(() => mailer.Executions == 3, "the mailer ran its three items");
+        var ran = supervisor.GetInfo().Workers[0];
+        Assert.Equal((3L, 1L, 0), (ran.Executions, ran.Failures, ran.Queued));
+        Assert.NotNull(ran.LastExecuted);
+
+        await alarm.StopAsync();
+        Assert.Equal(["mailer"], supervisor.GetInfo().Workers.Select(w => w.Name));
+        await mailer.StopAsync();
+        Assert.Empty(supervisor.GetInfo().Workers);
+    }
+
+    [Fact]
     public async Task Executions_of_one_worker_never_overlap_even_when_the_interval_is_shorter_than_the_body()
     {
         await using var supervisor = new TaskSupervisor();

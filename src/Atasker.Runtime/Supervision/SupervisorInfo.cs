@@ -15,4 +15,8 @@ public sealed record SupervisorInfo(
     PoolInfo Thread,
     PoolInfo Async,
     PoolInfo Process,
-    IReadOnlyList<string> Loops);
+    IReadOnlyList<string> Loops)
+{
+    /// <summary>The workers started on the supervisor and not stopped, in the order they started.</summary>
+    public IReadOnlyList<WorkerInfo> Workers { get; init; } = [];
+}

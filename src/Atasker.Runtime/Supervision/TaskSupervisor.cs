@@ -312,12 +312,17 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     public SupervisorInfo GetInfo()
     {
         string[] loops;
+        BackgroundWorker[] workers;
         lock (_lifecycleGate)
         {
             loops = _loops.ConvertAll(loop => loop.Name).ToArray();
+            workers = [.. _workers];
         }
 
-        return new SupervisorInfo(Id, IsActive, _threadPool.GetInfo(), _asyncPool.GetInfo(), _processPool.GetInfo(), loops);
+        return new SupervisorInfo(Id, IsActive, _threadPool.GetInfo(), _asyncPool.GetInfo(), _processPool.GetInfo(), loops)
+        {
+            Workers = Array.ConvertAll(workers, worker => worker.GetInfo()),
+        };
     }
 
     /// <summary>

@@ -354,8 +354,14 @@ public abstract class BackgroundWorker
         return false;
     }
 
-    /// <summary>How many executions a draining stop still runs.</summary>
+    /// <summary>How many executions a draining stop still runs (a queue worker's items).</summary>
     private protected virtual int DrainCount => 0;
+
+    /// <summary>Which of the four workers this is.</summary>
+    private protected abstract WorkerType Type { get; }
+
+    /// <summary>A snapshot of the worker, for <see cref="SupervisorInfo.Workers"/>.</summary>
+    internal WorkerInfo GetInfo() => new(Name, Type, IsActive, Executions, Failures, LastExecuted, DrainCount);
 
     /// <summary>The worker is starting.</summary>
     private protected virtual void OnStarting(long now)

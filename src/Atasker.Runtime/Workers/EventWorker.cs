@@ -50,6 +50,8 @@ public sealed class EventWorker : BackgroundWorker
     /// is kept for the next start.</summary>
     public void Trigger() => Signal(trigger: true);
 
+    private protected override WorkerType Type => WorkerType.Event;
+
     private protected override bool IsDue(long now, out long dueAt)
     {
         dueAt = long.MaxValue;

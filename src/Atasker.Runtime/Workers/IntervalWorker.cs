@@ -67,6 +67,8 @@ public sealed class IntervalWorker : BackgroundWorker
 
     private protected override void OnStarting(long now) => _nextDue = now;
 
+    private protected override WorkerType Type => WorkerType.Interval;
+
     private protected override bool IsDue(long now, out long dueAt)
     {
         dueAt = _nextDue;

@@ -45,6 +45,8 @@ public sealed class LoopWorker : BackgroundWorker
     private LoopWorker(string name, WorkerBody<NoItem> body)
         : base(name, body.IsAsync) => _body = body;
 
+    private protected override WorkerType Type => WorkerType.Loop;
+
     private protected override bool IsDue(long now, out long dueAt)
     {
         dueAt = now;

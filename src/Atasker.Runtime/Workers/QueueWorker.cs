@@ -135,6 +135,8 @@ public sealed class QueueWorker<T> : BackgroundWorker
         return new ValueTask(waiting!.Task);
     }
 
+    private protected override WorkerType Type => WorkerType.Queue;
+
     private protected override bool IsDue(long now, out long dueAt)
     {
         dueAt = long.MaxValue;
