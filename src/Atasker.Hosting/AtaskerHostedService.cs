@@ -67,12 +67,13 @@ internal sealed class AtaskerHostedService(TaskSupervisor supervisor, IOptions<A
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var drained = supervisor.StopAsync(wait: true, cancelTasks: false);
-        var timeUp = Task.Delay(Timeout.Infinite, cancellationToken);
-        if (await Task.WhenAny(drained, timeUp).ConfigureAwait(false) == drained)
+        try
         {
-            await drained.ConfigureAwait(false);
+            await supervisor.StopAsync(wait: true, cancelTasks: false).WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
 
         // The host's shutdown timeout has passed: cancel what is left, and give it a moment to end.

@@ -25,7 +25,12 @@ internal sealed class BackgroundWorkerHostedService(Func<BackgroundWorker> selec
         }
 
         // Past the host's shutdown timeout the supervisor's own stop (which runs after this one) cancels the rest.
-        var stopped = _worker.StopAsync();
-        await Task.WhenAny(stopped, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        try
+        {
+            await _worker.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 }

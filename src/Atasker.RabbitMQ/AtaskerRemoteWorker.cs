@@ -408,7 +408,8 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private void Execute(Delivery delivery)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-        if (delivery.MessageId is { } id)
+        string? id = delivery.MessageId; // the key of cancels from its producer
+        if (id is not null)
         {
             bool canceledEarly;
             lock (_cancelGate)
@@ -436,11 +437,11 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         }
         finally
         {
-            if (delivery.MessageId is { } running)
+            if (id is not null)
             {
                 lock (_cancelGate)
                 {
-                    _runningTasks.Remove(running);
+                    _runningTasks.Remove(id);
                 }
             }
         }

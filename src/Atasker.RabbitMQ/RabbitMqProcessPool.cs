@@ -133,14 +133,9 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
         {
             await PublishAsync(request, correlationId, messageId, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _published);
-            if (_options.ReplyTimeout == Timeout.InfiniteTimeSpan)
-            {
-                return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             try
             {
-                return await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
+                return await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false); // infinite by default
             }
             catch (TimeoutException error)
             {

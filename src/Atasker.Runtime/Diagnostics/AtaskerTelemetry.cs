@@ -144,9 +144,9 @@ internal static class AtaskerTelemetry
                     continue;
                 }
 
-                var info = supervisor.GetInfo();
+                var (thread, async, process) = supervisor.GetPoolInfo();
                 var id = new KeyValuePair<string, object?>("supervisor", supervisor.Id);
-                foreach (var (name, pool) in new[] { ("thread", info.Thread), ("async", info.Async), ("process", info.Process) })
+                foreach (var (name, pool) in new[] { ("thread", thread), ("async", async), ("process", process) })
                 {
                     measurements.Add(new Measurement<int>(active ? pool.Active : pool.Queued, id, new KeyValuePair<string, object?>("pool", name)));
                 }

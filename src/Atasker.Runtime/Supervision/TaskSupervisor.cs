@@ -319,11 +319,16 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             workers = [.. _workers];
         }
 
-        return new SupervisorInfo(Id, IsActive, _threadPool.GetInfo(), _asyncPool.GetInfo(), _processPool.GetInfo(), loops)
+        var (thread, async, process) = GetPoolInfo();
+        return new SupervisorInfo(Id, IsActive, thread, async, process, loops)
         {
             Workers = Array.ConvertAll(workers, worker => worker.GetInfo()),
         };
     }
+
+    /// <summary>The three pools alone (the metrics' gauges need nothing else).</summary>
+    internal (PoolInfo Thread, PoolInfo Async, PoolInfo Process) GetPoolInfo() =>
+        (_threadPool.GetInfo(), _asyncPool.GetInfo(), _processPool.GetInfo());
 
     /// <summary>
     /// Creates an async loop: a dedicated thread for async tasks (<see cref="TaskOptions.Loop"/>,

@@ -208,8 +208,8 @@ internal sealed class ProcessExecutor : IExecutor
 
     /// <summary>
     /// Sends the task to the remote pool. The handle begins when it is handed over, and ends with the reply, with
-    /// the pool's failure, or Canceled as soon as it is canceled (the remote side cannot be recalled, so its late
-    /// reply is dropped).
+    /// the pool's failure, or Canceled as soon as it is canceled (the pool gets the handle's token to tell the remote
+    /// side; a late reply is dropped).
     /// </summary>
     private static async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
     {

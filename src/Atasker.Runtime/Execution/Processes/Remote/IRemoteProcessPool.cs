@@ -16,7 +16,7 @@ public interface IRemoteProcessPool
     /// Sends one task and completes with its reply. It must complete: with a reply, or by throwing (the handle faults
     /// with that exception: say what was lost and whether the task may still run). When
     /// <paramref name="cancellationToken"/> (the handle's) is canceled, the handle ends Canceled without waiting for
-    /// this task.
+    /// this task; the pool should pass the cancel on to where the task runs, whose body's token it signals.
     /// </summary>
     Task<ProcessTaskReply> RunAsync(RemoteTaskRequest request, CancellationToken cancellationToken);
 }
