@@ -89,7 +89,9 @@ public sealed class ThreadTests
         TaskHandle.WaitCompleted(handles, Probe.Patience);
 
         Assert.Equal(20_000, ran);
-        Assert.InRange(supervisor.ThreadCount, 1, 16);
+        // A thread is created only when every thread is inside a body or on its way to the queue: a few dozen at most on
+        // two cores (threads preempted mid-body count as busy), never one per task.
+        Assert.InRange(supervisor.ThreadCount, 1, 64);
         supervisor.Stop();
     }
 

@@ -114,8 +114,9 @@ internal static class AtaskerTelemetry
         {
             var pool = new KeyValuePair<string, object?>("pool", task.Pool.Name);
             var priority = new KeyValuePair<string, object?>("priority", s_priorities[(int)task.Priority]);
-            s_queueWait.Record(Stopwatch.GetElapsedTime(queued, Math.Max(queued, started)).TotalSeconds, pool, priority);
-            s_duration.Record(Stopwatch.GetElapsedTime(started, Math.Max(started, ended)).TotalSeconds, pool, priority);
+            var clock = task.Supervisor.Clock;
+            s_queueWait.Record(clock.Elapsed(queued, started).TotalSeconds, pool, priority);
+            s_duration.Record(clock.Elapsed(started, ended).TotalSeconds, pool, priority);
         }
     }
 

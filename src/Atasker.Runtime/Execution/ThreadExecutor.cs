@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -7,58 +6,53 @@ using System.Threading;
 namespace Atasker;
 
 /// <summary>
-/// Runs thread tasks on threads the supervisor owns (never the .NET ThreadPool: blocking bodies must not starve it).
-/// Threads are created on demand and retire after <see cref="IdleTimeout"/> without work.
+/// Runs thread tasks on threads the supervisor owns (never the .NET ThreadPool: blocking bodies must not starve it,
+/// and a starved ThreadPool must not starve them). An admitted task always has a thread at once: a searching thread
+/// takes it, a parked one is woken, or a new one is created on the spot. Threads retire after
+/// <see cref="IdleTimeout"/> without work.
 /// </summary>
 /// <remarks>
-/// <para>Admitted tasks go into one queue. A thread without work first <em>searches</em> (spins briefly on the queue),
-/// then parks. A dispatch wakes a parked thread only when nobody is searching, so a stream of short tasks is picked up
-/// without a wake-up per task. A thread that takes a task while more are waiting makes sure another thread is
-/// searching before it runs its own, so a task never sits behind a body that blocks.</para>
-/// <para>When every thread is inside a body (none searching, none parked), work needs a new thread. Up to
-/// <see cref="Environment.ProcessorCount"/> threads, and for Critical tasks always, it is created at once. Beyond
-/// that threads are added only when the queue has made no progress for <see cref="StarvationDelay"/>: a timer armed
-/// only while work waits with no free thread (never in steady state) compares the count of taken tasks between two
-/// ticks. So blocking bodies get their threads within a few milliseconds, and a burst of short tasks does not create
-/// a thread per task.</para>
-/// <para>A thread that finishes a task first runs the next task its pool admitted into the freed slot (see
-/// <see cref="TaskHandle.Execute"/>), so a saturated pool hands work over without touching this queue.</para>
+/// <para>Admitted tasks wait in the pool's ready queue (<see cref="PriorityAdmission"/>), in the order the pool
+/// admitted them. A thread without work first <em>searches</em> (spins briefly on the queue), then parks. Whenever the
+/// queue holds more tasks than there are threads searching or on their way to it (woken, or just created), a parked
+/// thread is woken, or, when every thread is inside a body, a new one is started right there: no timer, no waiting to
+/// see whether a busy thread frees up. A thread that takes a task while more are ready makes sure others come for
+/// them before it runs its own. So a stream of short tasks is carried by a searching thread or two, and blocking
+/// bodies get a thread each: at most one per task admitted at once, which the pool's limits bound (the active ceiling
+/// is the user's chosen concurrency).</para>
+/// <para>A thread that finishes a task takes the head of the ready queue itself (see
+/// <see cref="PriorityAdmission.Release"/>), so a saturated pool hands work over without waking anyone.</para>
 /// </remarks>
-[SuppressMessage("Design", "CA1001", Justification = "The semaphore and the timer live as long as the supervisor; the semaphore never creates a wait handle.")]
-internal sealed class ThreadExecutor : IExecutor
+[SuppressMessage("Design", "CA1001", Justification = "The semaphore lives as long as the supervisor and never creates a wait handle.")]
+internal sealed class ThreadExecutor : IReadyQueueExecutor
 {
-    /// <summary>How long queued work may see no progress before another thread is added.</summary>
-    public static readonly TimeSpan StarvationDelay = TimeSpan.FromMilliseconds(1);
-
     private const int SearchSpins = 40;
     private const int MaxSearchers = 1;
-    private static readonly int MaxThreadsPerTick = Math.Max(8, Environment.ProcessorCount * 4);
 
     [ThreadStatic]
     private static TaskSupervisor? t_supervisor;
 
     private readonly TaskSupervisor _supervisor;
+    private readonly SupervisorClock _clock;
     private readonly string _threadName;
-    private readonly ConcurrentQueue<TaskHandle> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly int _eagerThreads = Math.Max(2, Environment.ProcessorCount);
-    private readonly Timer _starvation;
+    private PriorityAdmission _pool = null!;
 
-    // Each on its own cache line: _searching is read by every dispatch and written by searching threads, _taken is
-    // written after every take; neither should make the other (or _parked) miss in cache.
+    // Each on its own cache line: _searching is read by every hand-over and written by searching threads; none of them
+    // should make the others miss in cache. _coming counts threads told to come (woken or created) that have not yet
+    // looked at the queue: with the searchers, the threads the ready tasks can count on.
     private PaddedCounter _searching;
     private PaddedCounter _parked;
-    private PaddedCounter _taken;
+    private PaddedCounter _coming;
     private int _threads;
-    private long _takenAtLastTick = -1;
-    private int _starvationArmed;
+    private int _created;
     private volatile bool _shutdown;
 
-    public ThreadExecutor(TaskSupervisor supervisor)
+    public ThreadExecutor(TaskSupervisor supervisor, SupervisorClock clock)
     {
         _supervisor = supervisor;
+        _clock = clock;
         _threadName = $"Atasker {supervisor.Id}";
-        _starvation = new Timer(static state => ((ThreadExecutor)state!).OnStarvationTick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>The supervisor whose thread the caller is on, or null.</summary>
@@ -70,11 +64,14 @@ internal sealed class ThreadExecutor : IExecutor
     /// <summary>Threads alive now (busy, searching or parked).</summary>
     public int ThreadCount => Volatile.Read(ref _threads);
 
-    public void Dispatch(TaskHandle item)
-    {
-        _queue.Enqueue(item);
-        EnsureSomeoneComes(critical: item.Priority == TaskPriority.Critical);
-    }
+    /// <summary>Threads created so far (tests and the benchmarks).</summary>
+    public int ThreadsCreated => Volatile.Read(ref _created);
+
+    /// <summary>The pool whose ready queue the threads take from (set once, right after both are made).</summary>
+    public void Serve(PriorityAdmission pool) => _pool = pool;
+
+    /// <summary>The ready queue has work: makes sure a thread comes for it. Called after the pool's lock.</summary>
+    public void OnReady() => EnsureSomeoneComes();
 
     /// <summary>Lets the threads go: parked and searching ones exit now, busy ones when their task ends.</summary>
     public void Shutdown()
@@ -83,6 +80,7 @@ internal sealed class ThreadExecutor : IExecutor
         long parked = Interlocked.Exchange(ref _parked.Value, 0);
         if (parked > 0)
         {
+            Interlocked.Add(ref _coming.Value, parked);
             _wake.Release((int)parked);
         }
     }
@@ -90,27 +88,23 @@ internal sealed class ThreadExecutor : IExecutor
     /// <summary>Accepts work again after <see cref="Shutdown"/>.</summary>
     public void Restart() => _shutdown = false;
 
-    /// <summary>Makes sure a thread will take the work just queued: one is searching, a parked one is woken, or a new
-    /// one is started (at once, or by the starvation timer).</summary>
-    private void EnsureSomeoneComes(bool critical)
+    /// <summary>Makes sure a thread will take each task made ready: enough are searching or on their way, or parked
+    /// ones are woken, or new ones are started now.</summary>
+    private void EnsureSomeoneComes()
     {
-        // Pairs with a searcher giving up: it stops counting itself, then looks at the queue once more.
-        if (Volatile.Read(ref _searching.Value) > 0)
+        // The ready count was raised with a full fence before this. Pairs with a searcher giving up (it stops counting
+        // itself, then looks at the queue once more) and with a thread parking (it counts itself parked, then looks).
+        while (_pool.ReadyCount > Volatile.Read(ref _searching.Value) + Volatile.Read(ref _coming.Value))
         {
-            return;
-        }
-
-        if (TryTakeParked())
-        {
-            _wake.Release();
-        }
-        else if (critical || Volatile.Read(ref _threads) < _eagerThreads)
-        {
-            StartThread();
-        }
-        else
-        {
-            ArmStarvationTimer();
+            Interlocked.Increment(ref _coming.Value);
+            if (TryTakeParked())
+            {
+                _wake.Release();
+            }
+            else
+            {
+                StartThread();
+            }
         }
     }
 
@@ -134,6 +128,7 @@ internal sealed class ThreadExecutor : IExecutor
     private void StartThread()
     {
         Interlocked.Increment(ref _threads);
+        Interlocked.Increment(ref _created);
         var thread = new Thread(static state => ((ThreadExecutor)state!).Work())
         {
             IsBackground = true,
@@ -152,26 +147,32 @@ internal sealed class ThreadExecutor : IExecutor
         {
             // When the next task is taken right after the last one ended, that end is also the next start: one clock
             // read per task in a busy stream.
-            long now = Clock.Now;
+            long now = _clock.Now;
+            bool arriving = true; // created for the ready queue: counted in _coming until it searches
             while (true)
             {
-                if (!_queue.TryDequeue(out var item))
+                TaskHandle? item = null;
+                if (!arriving)
                 {
-                    if (!TryFindWork(out item))
+                    item = _pool.TakeReady();
+                }
+
+                if (item is null)
+                {
+                    if (!TryFindWork(arriving, out item))
                     {
                         break;
                     }
 
-                    now = Clock.Now;
+                    now = _clock.Now;
                 }
 
-                // Only "has anything been taken since the last tick" matters, so a lost increment is harmless.
-                Volatile.Write(ref _taken.Value, Volatile.Read(ref _taken.Value) + 1);
+                arriving = false;
 
-                // More is waiting and this thread is about to be busy: another must come for it.
-                if (!_queue.IsEmpty)
+                // More is ready and this thread is about to be busy: another must come for it.
+                if (_pool.HasReady)
                 {
-                    EnsureSomeoneComes(critical: false);
+                    EnsureSomeoneComes();
                 }
 
                 while (item is not null)
@@ -189,33 +190,36 @@ internal sealed class ThreadExecutor : IExecutor
 
     /// <summary>Searches, then parks, until there is work; false when the thread should exit (idle too long, or shut
     /// down).</summary>
-    /// <remarks><c>_parked</c> counts parked threads nobody has claimed. A dispatch claims one (decrements it) and
+    /// <remarks><c>_parked</c> counts parked threads nobody has claimed. A hand-over claims one (decrements it) and
     /// releases the semaphore once; a thread leaving on its own (retiring, or finding work) must also decrement it,
     /// and when it cannot (every parked thread is claimed) a release is on its way to some parked thread.</remarks>
-    private bool TryFindWork([NotNullWhen(true)] out TaskHandle? item)
+    private bool TryFindWork(bool arriving, [NotNullWhen(true)] out TaskHandle? item)
     {
         while (true)
         {
-            if (Search(out item))
+            if (Search(arriving, out item))
             {
                 return true;
             }
+
+            arriving = false;
 
             if (_shutdown)
             {
                 return false;
             }
 
-            // Counting itself parked before the last look means a dispatch either sees it parked (and wakes it)
+            // Counting itself parked before the last look means a hand-over either sees it parked (and wakes it)
             // or its work is seen here.
             Interlocked.Increment(ref _parked.Value);
-            if ((!_queue.IsEmpty || _shutdown) && TryTakeParked())
+            if ((_pool.HasReady || _shutdown) && TryTakeParked())
             {
                 continue;
             }
 
             if (_wake.Wait(IdleTimeout))
             {
+                arriving = true; // woken by a claim (counted in _coming)
                 continue;
             }
 
@@ -225,23 +229,40 @@ internal sealed class ThreadExecutor : IExecutor
             }
 
             _wake.Wait(); // Claimed just as it timed out: the release is coming.
+            arriving = true;
         }
     }
 
-    /// <summary>Looks for work for a short while, counted as a searcher so dispatches need not wake anybody. One
+    /// <summary>Looks for work for a short while, counted as a searcher so hand-overs need not wake anybody. One
     /// searcher is enough to pick up a stream of work; others only look once, so spinning never crowds the cores.</summary>
-    private bool Search([NotNullWhen(true)] out TaskHandle? item)
+    /// <param name="arriving">Whether the thread is counted in <c>_coming</c>: it stops counting there once it counts
+    /// as a searcher (or has looked), so the threads the ready tasks can count on never dip in between.</param>
+    /// <param name="item">The task found.</param>
+    private bool Search(bool arriving, [NotNullWhen(true)] out TaskHandle? item)
     {
-        if (Interlocked.Increment(ref _searching.Value) > MaxSearchers)
+        bool searcher = Interlocked.Increment(ref _searching.Value) <= MaxSearchers;
+        if (!searcher)
         {
             Interlocked.Decrement(ref _searching.Value);
-            return _queue.TryDequeue(out item);
+            item = _pool.TakeReady();
+            if (arriving)
+            {
+                Interlocked.Decrement(ref _coming.Value);
+            }
+
+            return item is not null;
+        }
+
+        if (arriving)
+        {
+            Interlocked.Decrement(ref _coming.Value);
         }
 
         var spinner = default(SpinWait);
         for (int spin = 0; spin < SearchSpins; spin++)
         {
-            if (_queue.TryDequeue(out item))
+            item = _pool.TakeReady();
+            if (item is not null)
             {
                 Interlocked.Decrement(ref _searching.Value);
                 return true;
@@ -257,50 +278,7 @@ internal sealed class ThreadExecutor : IExecutor
 
         // Stop counting as a searcher, then look once more (see EnsureSomeoneComes).
         Interlocked.Decrement(ref _searching.Value);
-        return _queue.TryDequeue(out item);
-    }
-
-    private void ArmStarvationTimer()
-    {
-        if (Volatile.Read(ref _starvationArmed) == 0 && Interlocked.CompareExchange(ref _starvationArmed, 1, 0) == 0)
-        {
-            Volatile.Write(ref _takenAtLastTick, Volatile.Read(ref _taken.Value));
-            _starvation.Change(StarvationDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>Adds threads if queued work has seen no progress since the last tick; stops when nothing waits.</summary>
-    /// <remarks>No progress for a whole tick means every thread is inside a body that blocks, so each queued task
-    /// needs a thread of its own: up to <see cref="MaxThreadsPerTick"/> are added at once (more on the next tick), so a
-    /// backlog of blocking tasks starts within a few ticks even on a loaded machine, and a backlog of merely long
-    /// tasks does not create hundreds of threads.</remarks>
-    private void OnStarvationTick()
-    {
-        long taken = Volatile.Read(ref _taken.Value);
-        bool starved = !_queue.IsEmpty && taken == Volatile.Read(ref _takenAtLastTick)
-            && Volatile.Read(ref _searching.Value) == 0 && Volatile.Read(ref _parked.Value) == 0;
-        if (starved && !_shutdown)
-        {
-            for (int added = Math.Min(_queue.Count, MaxThreadsPerTick); added > 0; added--)
-            {
-                StartThread();
-            }
-        }
-
-        if (_queue.IsEmpty || _shutdown)
-        {
-            Volatile.Write(ref _starvationArmed, 0);
-
-            // Work queued after the check above, with nobody free, must not wait for a timer nobody arms.
-            if (!_queue.IsEmpty && Volatile.Read(ref _searching.Value) == 0)
-            {
-                EnsureSomeoneComes(critical: false);
-            }
-
-            return;
-        }
-
-        Volatile.Write(ref _takenAtLastTick, taken);
-        _starvation.Change(StarvationDelay, Timeout.InfiniteTimeSpan);
+        item = _pool.TakeReady();
+        return item is not null;
     }
 }

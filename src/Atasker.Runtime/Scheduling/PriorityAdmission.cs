@@ -16,7 +16,8 @@ namespace Atasker;
 /// That is why withdrawing a waiting task never lets another start.</para>
 /// <para>The lock is held only to count and link; executors are called after it is released. Admitted tasks are
 /// chained through <see cref="TaskHandle.QueueNext"/> (free once a task leaves its wait queue), so admission
-/// allocates nothing.</para>
+/// allocates nothing. For an <see cref="IReadyQueueExecutor"/> the chain is the pool's ready queue: the tasks admitted
+/// and not yet taken by a thread, in admission order, the one place that says what starts next.</para>
 /// </remarks>
 internal sealed class PriorityAdmission : IDisposable
 {
@@ -24,25 +25,39 @@ internal sealed class PriorityAdmission : IDisposable
 
     private SpinGate _gate;
     private readonly WaitQueue[] _waiting = [new(), new(), new()];
-    private readonly IExecutor _executor;
+    private readonly IExecutor? _executor;
+    private readonly IReadyQueueExecutor? _readyExecutor;
     private readonly IQueueWaitObserver _observer;
+    private readonly SupervisorClock _clock;
 
-    // Guarded by _gate.
+    // Guarded by _gate. The ready queue (pull executors only) is linked through QueueNext; _ready is also read
+    // without the lock, as a hint.
     private PoolLimits _limits;
     private int _active;
     private int _queued;
-    private Timer? _watchdog;
+    private TaskHandle? _readyHead;
+    private TaskHandle? _readyTail;
+    private int _ready;
+    private ClockTimer? _watchdog;
     private long _watchdogDue; // timestamp the watchdog fires at; 0 when not armed
     private long _warningTicks = long.MaxValue; // queue-wait thresholds in timestamp units; MaxValue = off
     private long _criticalTicks = long.MaxValue;
     private bool _disposed;
 
-    public PriorityAdmission(string name, PoolLimits limits, IExecutor executor, IQueueWaitObserver observer)
+    /// <summary>A pool whose admitted tasks are handed to <paramref name="executor"/> one by one.</summary>
+    public PriorityAdmission(string name, PoolLimits limits, IExecutor executor, IQueueWaitObserver observer, SupervisorClock clock)
+        : this(name, limits, observer, clock) => _executor = executor;
+
+    /// <summary>A pool whose admitted tasks wait in its ready queue for <paramref name="executor"/>'s threads.</summary>
+    public PriorityAdmission(string name, PoolLimits limits, IReadyQueueExecutor executor, IQueueWaitObserver observer, SupervisorClock clock)
+        : this(name, limits, observer, clock) => _readyExecutor = executor;
+
+    private PriorityAdmission(string name, PoolLimits limits, IQueueWaitObserver observer, SupervisorClock clock)
     {
         Name = name;
         _limits = limits;
-        _executor = executor;
         _observer = observer;
+        _clock = clock;
     }
 
     /// <summary>The pool's name in diagnostics: "thread", "async" or "process".</summary>
@@ -50,6 +65,12 @@ internal sealed class PriorityAdmission : IDisposable
 
     /// <summary>Whether tasks wait for a slot (read without the lock: a hint, e.g. to give a slot back early).</summary>
     public bool HasWaiting => Volatile.Read(ref _queued) > 0;
+
+    /// <summary>Whether admitted tasks wait in the ready queue for a thread (read without the lock: a hint).</summary>
+    public bool HasReady => Volatile.Read(ref _ready) > 0;
+
+    /// <summary>How many admitted tasks wait in the ready queue for a thread (read without the lock: a hint).</summary>
+    public int ReadyCount => Volatile.Read(ref _ready);
 
     public PoolInfo GetInfo()
     {
@@ -91,30 +112,68 @@ internal sealed class PriorityAdmission : IDisposable
 
             _active++;
             item.Admission = AdmissionStatus.Admitted;
+            if (_readyExecutor is not null)
+            {
+                AppendReady(item);
+            }
         }
         finally
         {
             _gate.Exit();
         }
 
-        _executor.Dispatch(item);
+        if (_readyExecutor is not null)
+        {
+            _readyExecutor.OnReady();
+        }
+        else
+        {
+            _executor!.Dispatch(item);
+        }
+    }
+
+    /// <summary>Takes the task at the head of the ready queue (a thread is free to run it), or null.</summary>
+    public TaskHandle? TakeReady()
+    {
+        if (!HasReady)
+        {
+            return null;
+        }
+
+        _gate.Enter();
+        try
+        {
+            return TakeReadyLocked();
+        }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>
-    /// Gives back one slot and admits whatever now fits. With <paramref name="takeNext"/> the first admitted task is
-    /// returned for the caller to run itself instead of being dispatched.
+    /// Gives back one slot and admits whatever now fits. With <paramref name="takeNext"/> the caller (a thread that has
+    /// just finished a task) runs a task itself instead of having it dispatched: for a ready-queue pool the head of
+    /// the ready queue, so a task admitted earlier and still waiting for a thread starts before one admitted now.
     /// </summary>
-    /// <param name="takeNext">Whether the caller runs the first admitted task itself.</param>
+    /// <param name="takeNext">Whether the caller runs the next task itself.</param>
     /// <param name="now">The current timestamp (the caller has just read it).</param>
     public TaskHandle? Release(bool takeNext, long now)
     {
         TaskHandle? admitted;
+        TaskHandle? kept = null;
+        bool moreReady = false;
         List<QueueWaitReport>? reports = null;
         _gate.Enter();
         try
         {
             _active--;
             admitted = AdmitWaiting(now, ref reports);
+            if (_readyExecutor is not null)
+            {
+                kept = takeNext ? TakeReadyLocked() : null;
+                moreReady = _ready > 0;
+            }
         }
         finally
         {
@@ -122,7 +181,17 @@ internal sealed class PriorityAdmission : IDisposable
         }
 
         Report(reports);
-        return Dispatch(admitted, takeNext);
+        if (_readyExecutor is null)
+        {
+            return Dispatch(admitted, takeNext);
+        }
+
+        if (moreReady)
+        {
+            _readyExecutor.OnReady();
+        }
+
+        return kept;
     }
 
     /// <summary>
@@ -162,7 +231,7 @@ internal sealed class PriorityAdmission : IDisposable
         try
         {
             _limits = limits;
-            admitted = AdmitWaiting(Clock.Now, ref reports);
+            admitted = AdmitWaiting(_clock.Now, ref reports);
         }
         finally
         {
@@ -170,7 +239,14 @@ internal sealed class PriorityAdmission : IDisposable
         }
 
         Report(reports);
-        Dispatch(admitted, takeNext: false);
+        if (_readyExecutor is null)
+        {
+            Dispatch(admitted, takeNext: false);
+        }
+        else if (HasReady)
+        {
+            _readyExecutor.OnReady();
+        }
     }
 
     /// <summary>Sets the queue-wait thresholds (timestamp units, <see cref="long.MaxValue"/> for off) and looks at
@@ -185,7 +261,7 @@ internal sealed class PriorityAdmission : IDisposable
             if (_queued > 0)
             {
                 _watchdogDue = 0;
-                ArmWatchdog(Clock.Now);
+                ArmWatchdog(_clock.Now);
             }
         }
         finally
@@ -200,8 +276,7 @@ internal sealed class PriorityAdmission : IDisposable
         _gate.Enter();
         try
         {
-            _watchdog?.Dispose();
-            _watchdog = null;
+            _watchdog?.Disarm();
             _disposed = true;
         }
         finally
@@ -233,7 +308,8 @@ internal sealed class PriorityAdmission : IDisposable
         return true;
     }
 
-    /// <summary>Admits waiting tasks while they fit, most important first; returns them chained through QueueNext.</summary>
+    /// <summary>Admits waiting tasks while they fit, most important first: into the ready queue of a ready-queue pool
+    /// (returns null), otherwise returned chained through QueueNext.</summary>
     private TaskHandle? AdmitWaiting(long now, ref List<QueueWaitReport>? reports)
     {
         TaskHandle? first = null;
@@ -251,12 +327,18 @@ internal sealed class PriorityAdmission : IDisposable
                 // Report a wait past a threshold that the watchdog has not caught yet (it runs on a timer).
                 if (now - item.EnqueuedTicks >= _warningTicks)
                 {
-                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Warning, now);
+                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Warning, now, _clock);
                 }
 
                 if (now - item.EnqueuedTicks >= _criticalTicks)
                 {
-                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Critical, now);
+                    QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Critical, now, _clock);
+                }
+
+                if (_readyExecutor is not null)
+                {
+                    AppendReady(item);
+                    continue;
                 }
 
                 if (last is null)
@@ -280,6 +362,44 @@ internal sealed class PriorityAdmission : IDisposable
         return first;
     }
 
+    private void AppendReady(TaskHandle item)
+    {
+        item.QueueNext = null;
+        if (_readyTail is null)
+        {
+            _readyHead = item;
+        }
+        else
+        {
+            _readyTail.QueueNext = item;
+        }
+
+        _readyTail = item;
+
+        // A full fence: a thread executor reads its searching and parked counts after this, and a thread about to
+        // park reads the ready count after counting itself parked (see ThreadExecutor.TryFindWork).
+        Interlocked.Increment(ref _ready);
+    }
+
+    private TaskHandle? TakeReadyLocked()
+    {
+        var head = _readyHead;
+        if (head is null)
+        {
+            return null;
+        }
+
+        _readyHead = head.QueueNext;
+        if (_readyHead is null)
+        {
+            _readyTail = null;
+        }
+
+        head.QueueNext = null;
+        Volatile.Write(ref _ready, _ready - 1);
+        return head;
+    }
+
     private TaskHandle? Dispatch(TaskHandle? chain, bool takeNext)
     {
         TaskHandle? kept = null;
@@ -295,7 +415,7 @@ internal sealed class PriorityAdmission : IDisposable
             var item = chain;
             chain = item.QueueNext;
             item.QueueNext = null;
-            _executor.Dispatch(item);
+            _executor!.Dispatch(item);
         }
 
         return kept;
@@ -312,10 +432,8 @@ internal sealed class PriorityAdmission : IDisposable
         }
 
         _watchdogDue = due;
-        _watchdog ??= new Timer(static state => ((PriorityAdmission)state!).OnWatchdog(), this, Timeout.Infinite, Timeout.Infinite);
-        long now = Clock.Now;
-        var wait = System.Diagnostics.Stopwatch.GetElapsedTime(now, Math.Max(due, now));
-        _watchdog.Change((long)Math.Ceiling(wait.TotalMilliseconds) + 1, Timeout.Infinite);
+        _watchdog ??= _clock.CreateTimer(static state => ((PriorityAdmission)state!).OnWatchdog(), this);
+        _watchdog.Arm(due);
     }
 
     private void OnWatchdog()
@@ -325,12 +443,12 @@ internal sealed class PriorityAdmission : IDisposable
         try
         {
             _watchdogDue = 0;
-            long now = Clock.Now;
+            long now = _clock.Now;
             long next = long.MaxValue;
             foreach (var queue in _waiting)
             {
-                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Warning, now, _warningTicks, ref reports));
-                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Critical, now, _criticalTicks, ref reports));
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Warning, now, _warningTicks, _clock, ref reports));
+                next = Math.Min(next, queue.CollectOverdue(QueueWaitLevel.Critical, now, _criticalTicks, _clock, ref reports));
             }
 
             ArmWatchdog(next);

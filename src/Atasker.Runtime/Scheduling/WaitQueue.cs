@@ -88,7 +88,7 @@ internal sealed class WaitQueue
     /// <paramref name="threshold"/> (in timestamp ticks), adding each not yet reported to <paramref name="reports"/>.
     /// </summary>
     /// <returns>When the next task reaches the threshold, or <see cref="long.MaxValue"/> if none will.</returns>
-    public long CollectOverdue(QueueWaitLevel level, long now, long threshold, ref List<QueueWaitReport>? reports)
+    public long CollectOverdue(QueueWaitLevel level, long now, long threshold, SupervisorClock clock, ref List<QueueWaitReport>? reports)
     {
         if (threshold == long.MaxValue)
         {
@@ -98,7 +98,7 @@ internal sealed class WaitQueue
         ref var cursor = ref level == QueueWaitLevel.Warning ? ref _unwarned : ref _uncritical;
         while (cursor is not null && now - cursor.EnqueuedTicks >= threshold)
         {
-            QueueWaitReport.AddIfNew(ref reports, cursor, level, now);
+            QueueWaitReport.AddIfNew(ref reports, cursor, level, now, clock);
             cursor = cursor.QueueNext;
         }
 

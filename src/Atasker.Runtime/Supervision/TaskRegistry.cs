@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace Atasker;
 
@@ -20,7 +19,7 @@ internal sealed class TaskRegistry
     private const int StripeCount = 32; // a power of two: the stripe is the id's low bits
 
     private readonly Stripe[] _stripes = new Stripe[StripeCount];
-    private volatile TaskCompletionSource? _drained; // non-null while closed
+    private volatile DoneSignal? _drained; // non-null while closed
 
     public TaskRegistry()
     {
@@ -68,7 +67,7 @@ internal sealed class TaskRegistry
 
         if (emptied && _drained is { } drained && IsEmpty())
         {
-            drained.TrySetResult();
+            drained.Set();
         }
     }
 
@@ -116,18 +115,19 @@ internal sealed class TaskRegistry
         return all;
     }
 
-    /// <summary>Refuses new tasks from now on; the returned task completes once every registered task has ended.</summary>
-    public Task Close()
+    /// <summary>Refuses new tasks from now on; the returned signal is set once every registered task has ended (by
+    /// the thread that ends the last one, or here when none is left).</summary>
+    public DoneSignal Close()
     {
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var drained = new DoneSignal();
         _drained = drained;
         Interlocked.MemoryBarrier();
         if (IsEmpty())
         {
-            drained.TrySetResult();
+            drained.Set();
         }
 
-        return drained.Task;
+        return drained;
     }
 
     /// <summary>Accepts tasks again.</summary>

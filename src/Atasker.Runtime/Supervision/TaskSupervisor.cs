@@ -40,7 +40,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private readonly ThreadExecutor _threadExecutor;
     private readonly PriorityAdmission _threadPool;
     private readonly PriorityAdmission _asyncPool;
-    private readonly ProcessExecutor _processExecutor = new();
+    private readonly ProcessExecutor _processExecutor;
     private readonly PriorityAdmission _processPool;
     private readonly TaskRegistry _registry = new();
     private readonly object _lifecycleGate = new();
@@ -50,7 +50,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     // the phase check, and tells when every accepted task has ended.
     private int _phase;
     private bool _disposed;
-    private TaskCompletionSource _stopped = NewSignal();
+    private DoneSignal _stopped = new();
 
     // The loops, in creation order, and the name of the one chosen as default; guarded by _lifecycleGate.
     private readonly List<AsyncLoop> _loops = [];
@@ -63,10 +63,29 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private TimeSpan _timeoutWarning = TimeSpan.FromSeconds(5);
     private TimeSpan _timeoutCritical = TimeSpan.FromSeconds(10);
 
-    /// <summary>Creates a supervisor. It starts by itself on its first submission.</summary>
+    /// <summary>Creates a supervisor on Atasker's own clock. It starts by itself on its first submission.</summary>
     /// <param name="id">A name for diagnostics; a unique one is made up when null.</param>
     /// <exception cref="ArgumentException"><paramref name="id"/> is empty or white space.</exception>
     public TaskSupervisor(string? id = null)
+        : this(id, SupervisorClock.Own)
+    {
+    }
+
+    /// <summary>
+    /// Creates a supervisor whose delays, worker intervals, queue-wait thresholds and stop grace periods follow
+    /// <paramref name="timeProvider"/> (a fake one lets tests move time by hand), and whose handles' times read it.
+    /// </summary>
+    /// <param name="id">A name for diagnostics; a unique one is made up when null.</param>
+    /// <param name="timeProvider">The time to follow. Its timers fire on its own terms: <see cref="TimeProvider.System"/>'s
+    /// on the .NET ThreadPool, so pass it only if that is wanted; without one, Atasker's own clock thread fires them.</param>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is null.</exception>
+    public TaskSupervisor(string? id, TimeProvider timeProvider)
+        : this(id, SupervisorClock.For(timeProvider ?? throw new ArgumentNullException(nameof(timeProvider))))
+    {
+    }
+
+    private TaskSupervisor(string? id, SupervisorClock clock)
     {
         if (id is not null && string.IsNullOrWhiteSpace(id))
         {
@@ -74,14 +93,18 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
 
         Id = id ?? $"supervisor-{Interlocked.Increment(ref s_lastSupervisorNumber)}";
-        _threadExecutor = new ThreadExecutor(this);
+        Clock = clock;
+        _threadExecutor = new ThreadExecutor(this, clock);
         _threadPool = new PriorityAdmission(
             "thread",
             new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
             _threadExecutor,
-            this);
-        _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopExecutor.Instance, this);
-        _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this);
+            this,
+            clock);
+        _threadExecutor.Serve(_threadPool);
+        _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopExecutor.Instance, this, clock);
+        _processExecutor = new ProcessExecutor(clock);
+        _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this, clock);
         ApplyQueueWaitThresholds();
         AtaskerTelemetry.Track(this);
     }
@@ -94,6 +117,13 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     /// <summary>True while running: started and not stopping or stopped.</summary>
     public bool IsActive => Volatile.Read(ref _phase) == Running;
+
+    /// <summary>The <see cref="System.TimeProvider"/> the supervisor was created with, or null when it runs on
+    /// Atasker's own clock.</summary>
+    public TimeProvider? TimeProvider => Clock.Provider;
+
+    /// <summary>The time the supervisor's tasks, pools, loops and workers run on.</summary>
+    internal SupervisorClock Clock { get; }
 
     /// <summary>
     /// A task waiting longer than this for a slot is reported through <see cref="QueueWaitExceeded"/> (default
@@ -235,7 +265,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                     throw new InvalidOperationException(
                         $"Task supervisor '{Id}' is still stopping; call Start() once Stop has finished (await StopAsync()).");
                 case Stopped:
-                    _stopped = NewSignal();
+                    _stopped = new DoneSignal();
                     _registry.Open();
                     _threadExecutor.Restart();
                     foreach (var loop in _loops)
@@ -272,7 +302,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         var stopped = BeginStop(cancelTasks);
         if (wait)
         {
-            stopped.GetAwaiter().GetResult();
+            stopped.Wait();
         }
     }
 
@@ -280,17 +310,19 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <paramref name="wait"/> is false).</summary>
     /// <param name="wait">Whether the returned task waits for the stop to finish.</param>
     /// <param name="cancelTasks">Whether to cancel what has not finished instead of running it.</param>
+    /// <remarks>The stop itself finishes on Atasker's threads, whatever the .NET ThreadPool is doing; the code after an
+    /// <c>await</c> of the returned task runs where the awaiter's context says (the ThreadPool without one).</remarks>
     public Task StopAsync(bool wait = true, bool cancelTasks = false)
     {
         var stopped = BeginStop(cancelTasks);
-        return wait ? stopped : Task.CompletedTask;
+        return wait ? stopped.Task : Task.CompletedTask;
     }
 
     /// <summary>Blocks the caller until a stop has finished (returns at once if the supervisor is stopped).</summary>
     /// <exception cref="InvalidOperationException">The caller is one of this supervisor's tasks.</exception>
     public void Block()
     {
-        Task stopped;
+        DoneSignal stopped;
         lock (_lifecycleGate)
         {
             if (_phase == Stopped)
@@ -298,11 +330,11 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                 return;
             }
 
-            stopped = _stopped.Task;
+            stopped = _stopped;
         }
 
         ThrowIfCalledFromOwnTask(nameof(Block));
-        stopped.GetAwaiter().GetResult();
+        stopped.Wait();
     }
 
     /// <summary>Finds an unfinished task by id; null once it has finished (finished tasks are forgotten).</summary>
@@ -581,8 +613,6 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>Forgets a task that has ended; the last one to end during a stop lets the stop finish.</summary>
     internal void OnTaskFinished(TaskHandle task) => _registry.Remove(task);
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation, TaskKind kind = TaskKind.Thread)
     {
         SubmitOwn((TaskHandle)task, options, observesCancellation, kind);
@@ -677,9 +707,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         return _phase == Running;
     }
 
-    private Task BeginStop(bool cancelTasks)
+    /// <summary>
+    /// Begins a stop, or joins the one in progress. Its steps follow each other as each is done, on the thread that
+    /// finishes it (the last worker's execution, the last task, a loop's own thread, or the caller when nothing is
+    /// left): workers stop (queue workers drain through the still-open pools), the registry closes and drains, the
+    /// loops stop, the threads and worker processes are let go. Nothing waits for a .NET ThreadPool thread.
+    /// </summary>
+    private DoneSignal BeginStop(bool cancelTasks)
     {
-        Task stopped;
+        DoneSignal stopped;
         bool began = false;
         BackgroundWorker[] workers;
         lock (_lifecycleGate)
@@ -689,21 +725,21 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                 case NotStarted:
                 case Stopped:
                     Volatile.Write(ref _phase, Stopped);
-                    _stopped.TrySetResult();
-                    return _stopped.Task;
+                    _stopped.Set();
+                    return _stopped;
                 case Running:
                     Volatile.Write(ref _phase, Stopping);
                     began = true;
                     break;
             }
 
-            stopped = _stopped.Task;
+            stopped = _stopped;
             workers = [.. _workers];
         }
 
         // Workers stop first: a queue worker drains its items through this supervisor's pools, which are still open to
         // its executions (and to nothing else).
-        var workersStopped = new Task[workers.Length];
+        var workersStopped = new DoneSignal[workers.Length];
         for (int i = 0; i < workers.Length; i++)
         {
             workersStopped[i] = workers[i].BeginStop(drain: !cancelTasks);
@@ -723,32 +759,29 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
         if (began)
         {
-            _ = FinishStopAsync(workersStopped);
+            DoneSignal.WhenAll(workersStopped, () => _registry.Close().OnDone(StopLoops));
         }
 
         return stopped;
     }
 
-    private async Task FinishStopAsync(Task[] workersStopped)
-    {
-        await Task.WhenAll(workersStopped).ConfigureAwait(false);
-        await _registry.Close().ConfigureAwait(false);
-        foreach (var loop in LoopsSnapshot())
-        {
-            await loop.BeginStop(cancelTasks: false).ConfigureAwait(false);
-        }
+    /// <summary>Every accepted task has ended: the loops stop, then the rest.</summary>
+    private void StopLoops() =>
+        DoneSignal.WhenAll(Array.ConvertAll(LoopsSnapshot(), loop => loop.BeginStop(cancelTasks: false)), FinishStop);
 
+    private void FinishStop()
+    {
         _threadExecutor.Shutdown();
-        await _processExecutor.ShutdownAsync().ConfigureAwait(false);
-        TaskCompletionSource stopped;
+        _processExecutor.Shutdown();
+        DoneSignal stopped;
         lock (_lifecycleGate)
         {
             Volatile.Write(ref _phase, Stopped);
             stopped = _stopped;
         }
 
-        stopped.TrySetResult();
         Log.SupervisorStopped(Logger, Id);
+        stopped.Set();
     }
 
     private AsyncLoop[] LoopsSnapshot()
@@ -815,8 +848,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private void ApplyQueueWaitThresholds()
     {
-        long warning = Clock.ToTimestampUnits(_timeoutWarning);
-        long critical = Clock.ToTimestampUnits(_timeoutCritical);
+        long warning = Clock.ToUnits(_timeoutWarning);
+        long critical = Clock.ToUnits(_timeoutCritical);
         _threadPool.SetQueueWaitThresholds(warning, critical);
         _asyncPool.SetQueueWaitThresholds(warning, critical);
         _processPool.SetQueueWaitThresholds(warning, critical);

@@ -95,7 +95,7 @@ public class TaskHandle
     public bool IsFinished => IsFinal(Volatile.Read(ref _state));
 
     /// <summary>When the task was submitted.</summary>
-    public DateTimeOffset QueuedAt => Clock.ToUtc(_queuedTicks);
+    public DateTimeOffset QueuedAt => _supervisor.Clock.ToUtc(_queuedTicks);
 
     /// <summary>When its body began, or null if it has not (yet).</summary>
     public DateTimeOffset? StartedAt => ToTime(Volatile.Read(ref _startedTicks));
@@ -262,22 +262,24 @@ public class TaskHandle
         _priority = priority;
         _kind = kind;
         _observesCancellation = observesCancellation;
-        _queuedTicks = Clock.Now;
+        _queuedTicks = supervisor.Clock.Now;
         EnqueuedTicks = _queuedTicks;
         _state = delayed ? (int)TaskState.Delayed : (int)TaskState.Queued;
     }
 
-    /// <summary>Arms the delay: when it passes, the task is queued in its pool unless it was canceled meanwhile.</summary>
+    /// <summary>Arms the delay on the supervisor's clock, counted from submission: when it passes, the task is queued
+    /// in its pool unless it was canceled meanwhile.</summary>
     internal void StartDelay(TimeSpan delay)
     {
         var extras = Extras;
         lock (extras)
         {
-            // Kept on the handle: a Timer nobody references may be collected before it fires. A task canceled
-            // before this point has already released its extras, so it gets no timer at all.
+            // A task canceled before this point has already released its extras, so it gets no timer at all.
             if (!IsFinished)
             {
-                extras.DelayTimer = new Timer(static state => ((TaskHandle)state!).OnDelayElapsed(), this, delay, Timeout.InfiniteTimeSpan);
+                var clock = _supervisor.Clock;
+                extras.DelayTimer = clock.CreateTimer(static state => ((TaskHandle)state!).OnDelayElapsed(), this);
+                extras.DelayTimer.Arm(_queuedTicks + clock.ToUnits(delay));
             }
         }
     }
@@ -377,7 +379,7 @@ public class TaskHandle
         }
 
         trace.End();
-        now = Clock.Now;
+        now = _supervisor.Clock.Now;
         return End(outcome, failure, now, takeNext: true);
     }
 
@@ -418,7 +420,7 @@ public class TaskHandle
     /// </summary>
     internal void RunAsyncBody()
     {
-        if (!TryBegin(Clock.Now))
+        if (!TryBegin(_supervisor.Clock.Now))
         {
             EndAsyncBody(TaskState.Canceled, null);
             return;
@@ -478,7 +480,7 @@ public class TaskHandle
     {
         if (Interlocked.Exchange(ref _endClaimed, 1) == 0)
         {
-            _ = End(outcome, failure, Clock.Now, takeNext: false);
+            _ = End(outcome, failure, _supervisor.Clock.Now, takeNext: false);
         }
     }
 
@@ -563,7 +565,7 @@ public class TaskHandle
     {
         if (Interlocked.CompareExchange(ref _state, (int)TaskState.Queued, (int)TaskState.Delayed) == (int)TaskState.Delayed)
         {
-            EnqueuedTicks = Clock.Now;
+            EnqueuedTicks = _supervisor.Clock.Now;
             _pool.Enqueue(this);
         }
     }
@@ -593,7 +595,7 @@ public class TaskHandle
         return source.Token;
     }
 
-    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, Clock.Now);
+    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, _supervisor.Clock.Now);
 
     /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
     private void Finish(TaskState outcome, long now)
@@ -668,7 +670,7 @@ public class TaskHandle
     private static bool IsFinal(int state) =>
         state is (int)TaskState.Completed or (int)TaskState.Faulted or (int)TaskState.Canceled;
 
-    private static DateTimeOffset? ToTime(long timestamp) => timestamp == 0 ? null : Clock.ToUtc(timestamp);
+    private DateTimeOffset? ToTime(long timestamp) => timestamp == 0 ? null : _supervisor.Clock.ToUtc(timestamp);
 
     private static TimeSpan ValidateTimeout(TimeSpan? timeout)
     {
@@ -767,7 +769,7 @@ public class TaskHandle
     /// someone listens to the "Atasker" activity source) the submitter's activity and the task's own.</summary>
     private sealed class TaskExtras
     {
-        public Timer? DelayTimer;
+        public ClockTimer? DelayTimer;
         public CancellationTokenRegistration CallerRegistration;
         public UnobservedFault? UnobservedFault;
         public bool Traced;
@@ -777,7 +779,7 @@ public class TaskHandle
         [SuppressMessage("Reliability", "CA2000", Justification = "Disposed here, once the task has ended.")]
         public void Release()
         {
-            Timer? timer;
+            ClockTimer? timer;
             CancellationTokenRegistration registration;
             lock (this)
             {
@@ -787,7 +789,7 @@ public class TaskHandle
                 CallerRegistration = default;
             }
 
-            timer?.Dispose();
+            timer?.Disarm();
             registration.Dispose();
         }
     }

@@ -45,22 +45,24 @@ public abstract class BackgroundWorker
     private int _phase;
     private TaskSupervisor? _supervisor;
     private CancellationTokenSource? _cancellation;
-    private TaskCompletionSource _stopped = CompletedSignal();
+    private DoneSignal _stopped = DoneSignal.Completed();
     private bool _draining;
     private int _drainLeft;
     private TaskHandle? _run;
     private bool _triggered;
 
-    // The one wait in progress (a timer), if any.
-    private Timer? _timer;
+    // The one wait in progress (a timer on the supervisor's clock), if any.
+    private ClockTimer? _timer;
+    private SupervisorClock? _timerClock;
     private Wait _waiting;
     private long _waitUntil;
     private bool _delayedBefore;
 
-    // What to do once Gate is released: raise errors, cancel the activation's token.
+    // What to do once Gate is released: raise errors, cancel the activation's token, signal the end of a stop.
     private volatile bool _aftermath;
     private List<WorkerErrorEventArgs>? _errors;
     private CancellationTokenSource? _cancelAfter;
+    private DoneSignal? _aftermathStopped;
 
     // How many items the current run has handled (a queue worker's run may handle several, see TryContinueRun).
     private int _runItems;
@@ -102,8 +104,8 @@ public abstract class BackgroundWorker
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>When the last execution started (to the millisecond), or null if none has.</summary>
-    public DateTimeOffset? LastExecuted => Interlocked.Read(ref _lastExecuted) is var started and not 0
-        ? DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64 - started)
+    public DateTimeOffset? LastExecuted => Interlocked.Read(ref _lastExecuted) is var started and not 0 && Supervisor is { } supervisor
+        ? supervisor.Clock.CoarseToUtc(started)
         : null;
 
     /// <summary>The supervisor the worker runs on (or last ran on); null before its first start.</summary>
@@ -215,12 +217,12 @@ public abstract class BackgroundWorker
         var stopped = BeginStop(drain: true);
         if (wait)
         {
-            stopped.GetAwaiter().GetResult();
+            stopped.Wait();
         }
     }
 
     /// <summary>Stops like <see cref="Stop"/>; the task ends when the stop has finished.</summary>
-    public Task StopAsync() => BeginStop(drain: true);
+    public Task StopAsync() => BeginStop(drain: true).Task;
 
     /// <summary>Stops the worker, waits for the stop to finish, and starts it again on the same supervisor: the old and
     /// the new executions never overlap. Called from the worker's own execution, the start happens once that execution
@@ -230,14 +232,14 @@ public abstract class BackgroundWorker
         var supervisor = Supervisor;
         if (IsOwnExecution())
         {
-            _ = RestartAfterAsync(BeginStop(drain: true), supervisor);
+            RestartAfter(BeginStop(drain: true), supervisor);
             return;
         }
 
         // Another restart (or stop) may begin in between: start only a worker that is fully stopped.
         while (true)
         {
-            BeginStop(drain: true).GetAwaiter().GetResult();
+            BeginStop(drain: true).Wait();
             if (TryStart(supervisor) != Stopping)
             {
                 return;
@@ -252,14 +254,15 @@ public abstract class BackgroundWorker
     // Used by the supervisor and the runs.
 
     /// <summary>Begins a stop; with <paramref name="drain"/> false a queue worker keeps its items for the next start
-    /// instead of running them, and the token is canceled at once.</summary>
-    internal Task BeginStop(bool drain)
+    /// instead of running them, and the token is canceled at once. The signal is set by the thread that finishes the
+    /// stop.</summary>
+    internal DoneSignal BeginStop(bool drain)
     {
-        Task stopped;
+        DoneSignal stopped;
         lock (Gate)
         {
             EnterStopping(drain);
-            stopped = _stopped.Task;
+            stopped = _stopped;
             Pump();
         }
 
@@ -308,7 +311,8 @@ public abstract class BackgroundWorker
             }
             else if (_phase == Running && _delay > TimeSpan.Zero)
             {
-                Arm(Wait.After, Clock.Now + Clock.ToTimestampUnits(_delay));
+                var clock = _supervisor!.Clock;
+                Arm(Wait.After, clock.Now + clock.ToUnits(_delay));
             }
 
             Pump();
@@ -328,7 +332,7 @@ public abstract class BackgroundWorker
     }
 
     // A millisecond clock: read once per execution, it must cost next to nothing (a queue worker's item is ~50 ns).
-    internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, Environment.TickCount64);
+    internal void MarkExecuted() => Interlocked.Exchange(ref _lastExecuted, _supervisor!.Clock.CoarseNow);
 
     // ---------------------------------------------------------------------------------------------------------
     // For the concrete workers, called under Gate.
@@ -395,7 +399,7 @@ public abstract class BackgroundWorker
 
                 _runItems++;
                 TakeNextIntoRun();
-                Volatile.Write(ref _lastExecuted, Environment.TickCount64);
+                Volatile.Write(ref _lastExecuted, _supervisor!.Clock.CoarseNow);
                 next = true;
             }
         }
@@ -459,12 +463,15 @@ public abstract class BackgroundWorker
 
         List<WorkerErrorEventArgs>? errors;
         CancellationTokenSource? cancel;
+        DoneSignal? stopped;
         lock (Gate)
         {
             errors = _errors;
             cancel = _cancelAfter;
+            stopped = _aftermathStopped;
             _errors = null;
             _cancelAfter = null;
+            _aftermathStopped = null;
             _aftermath = false;
         }
 
@@ -482,6 +489,9 @@ public abstract class BackgroundWorker
             Log.WorkerFailed(Supervisor?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, error.Exception, Name);
             EventRaiser.Raise(Error, this, error);
         }
+
+        // Last: whoever waits for the stop (a supervisor's stop runs its next steps here) sees the errors raised.
+        stopped?.Set();
     }
 
     /// <summary>Throws when the caller is this worker's execution (or would block the loop it needs).</summary>
@@ -500,13 +510,6 @@ public abstract class BackgroundWorker
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static TaskCompletionSource CompletedSignal()
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        signal.SetResult();
-        return signal;
-    }
-
     /// <summary>Decides what happens next: nothing (an execution runs, or a wait is armed), an execution, a wait, or the
     /// end of a stop.</summary>
     private void Pump()
@@ -524,7 +527,7 @@ public abstract class BackgroundWorker
                 if (_draining && _drainLeft > 0)
                 {
                     _drainLeft--;
-                    Submit(Clock.Now);
+                    Submit(_supervisor!.Clock.Now);
                 }
                 else
                 {
@@ -539,7 +542,8 @@ public abstract class BackgroundWorker
             return;
         }
 
-        long now = Clock.Now;
+        var clock = _supervisor!.Clock;
+        long now = clock.Now;
         if (!IsDue(now, out long dueAt))
         {
             if (dueAt != long.MaxValue)
@@ -553,7 +557,7 @@ public abstract class BackgroundWorker
         if (_delayBefore > TimeSpan.Zero && !_delayedBefore)
         {
             _delayedBefore = true;
-            Arm(Wait.Before, now + Clock.ToTimestampUnits(_delayBefore));
+            Arm(Wait.Before, now + clock.ToUnits(_delayBefore));
             return;
         }
 
@@ -626,22 +630,25 @@ public abstract class BackgroundWorker
         Disarm();
         CancelAfter(_cancellation);
         _supervisor!.RemoveWorker(this);
-        _stopped.TrySetResult();
+        _aftermathStopped = _stopped;
+        _aftermath = true;
     }
 
+    /// <summary>Waits on the supervisor's clock until <paramref name="until"/>: its thread hands the worker back to
+    /// <see cref="Pump"/>, so a starved .NET ThreadPool delays no execution.</summary>
     private void Arm(Wait reason, long until)
     {
         _waiting = reason;
         _waitUntil = until;
-        ArmTimer(Clock.Now);
-    }
+        var clock = _supervisor!.Clock;
+        if (_timerClock != clock)
+        {
+            _timer?.Disarm();
+            _timer = clock.CreateTimer(static state => ((BackgroundWorker)state!).OnTimer(), this);
+            _timerClock = clock;
+        }
 
-    private void ArmTimer(long now)
-    {
-        double milliseconds = Math.Ceiling((_waitUntil - now) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
-        long dueTime = (long)Math.Clamp(milliseconds, 1, TaskSupervisor.MaxDelay.TotalMilliseconds);
-        _timer ??= new Timer(static state => ((BackgroundWorker)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
-        _timer.Change(dueTime, Timeout.Infinite);
+        _timer!.Arm(until);
     }
 
     private void Disarm()
@@ -649,7 +656,7 @@ public abstract class BackgroundWorker
         if (_waiting != Wait.None)
         {
             _waiting = Wait.None;
-            _timer?.Change(Timeout.Infinite, Timeout.Infinite);
+            _timer?.Disarm();
         }
     }
 
@@ -662,10 +669,9 @@ public abstract class BackgroundWorker
                 return; // Disarmed after it fired.
             }
 
-            long now = Clock.Now;
-            if (now < _waitUntil)
+            if (_supervisor!.Clock.Now < _waitUntil)
             {
-                ArmTimer(now); // Early, or left over from an earlier wait.
+                _timer!.Arm(_waitUntil); // Left over from an earlier wait.
                 return;
             }
 
@@ -692,14 +698,15 @@ public abstract class BackgroundWorker
         }
     }
 
-    private async Task RestartAfterAsync(Task stopped, TaskSupervisor? supervisor)
+    /// <summary>Starts the worker again once <paramref name="stopped"/> is set, on the thread that sets it (the
+    /// worker's own execution asked for the restart, so it cannot wait for the stop itself).</summary>
+    private void RestartAfter(DoneSignal stopped, TaskSupervisor? supervisor) => stopped.OnDone(() =>
     {
-        await stopped.ConfigureAwait(false);
         try
         {
-            while (TryStart(supervisor) == Stopping)
+            if (TryStart(supervisor) == Stopping)
             {
-                await BeginStop(drain: true).ConfigureAwait(false);
+                RestartAfter(BeginStop(drain: true), supervisor);
             }
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or ObjectDisposedException)
@@ -711,7 +718,7 @@ public abstract class BackgroundWorker
 
             Settle();
         }
-    }
+    });
 
     /// <summary>Starts the worker if it is stopped (returns <see cref="Stopped"/>, the phase it was in); returns
     /// <see cref="Running"/> or <see cref="Stopping"/> and does nothing otherwise.</summary>
@@ -733,12 +740,12 @@ public abstract class BackgroundWorker
             supervisor.AddWorker(this);
             Volatile.Write(ref _supervisor, supervisor);
             _cancellation = new CancellationTokenSource();
-            _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stopped = new DoneSignal();
             _draining = false;
             _drainLeft = 0;
             _delayedBefore = false;
             Volatile.Write(ref _phase, Running);
-            OnStarting(Clock.Now);
+            OnStarting(supervisor.Clock.Now);
             Pump();
         }
 

@@ -9,9 +9,12 @@ namespace Atasker;
 /// <see cref="BackgroundWorker.Start"/>), and/or with a <see cref="BackgroundWorker.Delay"/> after and a
 /// <see cref="BackgroundWorker.DelayBefore"/> before each execution.
 /// </summary>
-/// <remarks>An execution that overruns its interval is followed by the next one at once, and the schedule continues
-/// from there: missed ticks are not made up in a burst. <see cref="Trigger"/> runs the body now (or right after the
-/// current execution) and the interval counts from that execution.</remarks>
+/// <remarks>The schedule is anchored to the due times, not to when executions happened to start: the next execution is
+/// due an interval after the previous one was due, so a late wake-up does not shift the ones after it. An execution
+/// that overruns its interval is followed by the next one at once, and the schedule continues from there (next due =
+/// max(now, previous due + interval)): missed ticks are not made up in a burst. <see cref="Trigger"/> runs the body now
+/// (or right after the current execution) and the interval counts from that execution. Waits are on the supervisor's
+/// clock, never on a .NET ThreadPool timer.</remarks>
 public sealed class IntervalWorker : BackgroundWorker
 {
     private readonly WorkerBody<NoItem> _body;
@@ -77,8 +80,22 @@ public sealed class IntervalWorker : BackgroundWorker
 
     private protected override void OnRunAccepted(long now)
     {
+        // The schedule is anchored: the next execution is due an interval after this one was due, not after it
+        // started, so the lateness of a wake-up never accumulates. A trigger re-anchors it at now.
+        long due = Triggered && now < _nextDue ? now : _nextDue;
         base.OnRunAccepted(now);
-        _nextDue = _interval > TimeSpan.Zero ? now + Clock.ToTimestampUnits(_interval) : now;
+        _nextDue = _interval > TimeSpan.Zero ? due + Supervisor!.Clock.ToUnits(_interval) : now;
+    }
+
+    private protected override void OnRunEnded()
+    {
+        // An execution that overran its next due time is followed by the next one at once, which is then the anchor:
+        // next due = max(now, previous due + interval), so missed ticks are not made up in a burst.
+        long now = Supervisor!.Clock.Now;
+        if (_nextDue < now)
+        {
+            _nextDue = now;
+        }
     }
 
     private protected override TaskHandle CreateRun(CancellationToken cancellationToken) => _body.CreateRun(this, default, cancellationToken);

@@ -21,7 +21,6 @@ namespace Atasker;
 /// on the .NET thread pool, as it would be without a loop; task bodies never do that (their failures fault their
 /// handles).</para>
 /// </remarks>
-[SuppressMessage("Design", "CA1001", Justification = "The abandon timer lives only during a stop and is disposed when the loop's thread ends.")]
 public sealed class AsyncLoop
 {
     /// <summary>How long a stop that cancels tasks waits for bodies that ignore their token before abandoning them.</summary>
@@ -42,8 +41,8 @@ public sealed class AsyncLoop
     private Thread? _thread;
     private bool _threadWaiting;
     private bool _cancelRequested;
-    private Timer? _abandonTimer;
-    private TaskCompletionSource _stopped = NewSignal();
+    private ClockTimer? _abandonTimer;
+    private DoneSignal _stopped = new();
 
     internal AsyncLoop(TaskSupervisor supervisor, string name)
     {
@@ -113,6 +112,28 @@ public sealed class AsyncLoop
     }
 
     /// <summary>
+    /// Waits for <paramref name="delay"/> on Atasker's clock instead of the runtime's timer: on a loop, the code after
+    /// <c>await AsyncLoop.Delay(...)</c> resumes on the loop without needing a .NET ThreadPool thread, so an async worker
+    /// keeps time in an app whose ThreadPool is starved (<see cref="Task.Delay(TimeSpan, CancellationToken)"/> completes
+    /// on the ThreadPool). The clock is that of the supervisor whose loop or thread the caller is on (a supervisor
+    /// given a <see cref="TimeProvider"/> follows it), else Atasker's own.
+    /// </summary>
+    /// <param name="delay">How long to wait: zero or more, at most <see cref="TaskSupervisor.MaxDelay"/>.</param>
+    /// <param name="cancellationToken">Ends the wait early; the task is then canceled.</param>
+    /// <returns>A task that completes once the delay has passed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative or too long.</exception>
+    public static Task Delay(TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        if (delay < TimeSpan.Zero || delay > TaskSupervisor.MaxDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, $"AsyncLoop.Delay: the delay must be between 0 and {TaskSupervisor.MaxDelay}.");
+        }
+
+        var clock = t_current?.Supervisor.Clock ?? ThreadExecutor.CurrentSupervisor?.Clock ?? SupervisorClock.Own;
+        return ClockDelay.Start(clock, delay, cancellationToken);
+    }
+
+    /// <summary>
     /// Stops the loop: it accepts no new work; its tasks run to their end (<paramref name="cancelTasks"/> false) or
     /// are canceled (true: queued ones never run, running ones see their token, and bodies that ignore it for 3
     /// seconds are abandoned, their handles ending Canceled). Then its thread ends. The loop leaves its supervisor,
@@ -134,7 +155,7 @@ public sealed class AsyncLoop
         var stopped = BeginStop(cancelTasks);
         if (wait)
         {
-            stopped.GetAwaiter().GetResult();
+            stopped.Wait();
         }
     }
 
@@ -186,14 +207,15 @@ public sealed class AsyncLoop
     /// <summary>Starts an admitted task's body on the loop's thread.</summary>
     internal void Schedule(TaskHandle task) => Post(static task => ((TaskHandle)task!).RunAsyncBody(), task);
 
-    /// <summary>Stops the loop (see <see cref="Stop"/>) without leaving the supervisor; the task ends with the thread.</summary>
-    internal Task BeginStop(bool cancelTasks)
+    /// <summary>Stops the loop (see <see cref="Stop"/>) without leaving the supervisor; the signal is set by the loop's
+    /// thread as it ends.</summary>
+    internal DoneSignal BeginStop(bool cancelTasks)
     {
         TaskHandle[] toCancel = [];
-        Task stopped;
+        DoneSignal stopped;
         lock (_gate)
         {
-            stopped = _stopped.Task;
+            stopped = _stopped;
             if (_phase == LoopPhase.Stopped)
             {
                 return stopped;
@@ -204,7 +226,12 @@ public sealed class AsyncLoop
             {
                 _cancelRequested = true;
                 toCancel = [.. _tasks];
-                _abandonTimer = new Timer(static loop => ((AsyncLoop)loop!).Abandon(), this, AbandonGrace, Timeout.InfiniteTimeSpan);
+
+                // On the supervisor's clock: a starved .NET ThreadPool must not keep a stop from giving up on bodies
+                // that ignore their token.
+                var clock = Supervisor.Clock;
+                _abandonTimer ??= clock.CreateTimer(static loop => ((AsyncLoop)loop!).Abandon(), this);
+                _abandonTimer.Arm(clock.Now + clock.ToUnits(AbandonGrace));
             }
 
             WakeThread();
@@ -226,12 +253,10 @@ public sealed class AsyncLoop
 
             _phase = LoopPhase.Running;
             _cancelRequested = false;
-            _stopped = NewSignal();
+            _stopped = new DoneSignal();
             StartThread();
         }
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static InvalidOperationException NullTask() => new("The body returned a null Task.");
 
@@ -287,8 +312,6 @@ public sealed class AsyncLoop
         LoopRun[] runs;
         lock (_gate)
         {
-            _abandonTimer?.Dispose();
-            _abandonTimer = null;
             tasks = [.. _tasks];
             runs = [.. _runs];
         }
@@ -314,14 +337,15 @@ public sealed class AsyncLoop
         var batch = new Queue<(SendOrPostCallback Callback, object? State)>();
         while (true)
         {
+            DoneSignal? ended = null;
             lock (_gate)
             {
                 while (_queue.Count == 0)
                 {
                     if (_phase != LoopPhase.Running && _tasks.Count == 0 && _runs.Count == 0)
                     {
-                        EndThread();
-                        return;
+                        ended = EndThread();
+                        break;
                     }
 
                     _threadWaiting = true;
@@ -329,7 +353,17 @@ public sealed class AsyncLoop
                     _threadWaiting = false;
                 }
 
-                (batch, _queue) = (_queue, batch);
+                if (ended is null)
+                {
+                    (batch, _queue) = (_queue, batch);
+                }
+            }
+
+            if (ended is not null)
+            {
+                // Outside the lock: the stop's next steps run on this thread.
+                ended.Set();
+                return;
             }
 
             while (batch.TryDequeue(out var work))
@@ -349,13 +383,13 @@ public sealed class AsyncLoop
         }
     }
 
-    /// <summary>Called on the loop's thread, under the lock, when it has nothing left to do after a stop.</summary>
-    private void EndThread()
+    /// <summary>Called on the loop's thread, under the lock, when it has nothing left to do after a stop; the caller
+    /// sets the returned signal once it has released the lock.</summary>
+    private DoneSignal EndThread()
     {
         _phase = LoopPhase.Stopped;
         _thread = null;
-        _abandonTimer?.Dispose();
-        _abandonTimer = null;
-        _stopped.TrySetResult();
+        _abandonTimer?.Disarm();
+        return _stopped;
     }
 }

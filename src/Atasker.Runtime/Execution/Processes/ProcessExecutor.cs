@@ -15,6 +15,9 @@ namespace Atasker;
 internal sealed class ProcessExecutor : IExecutor
 {
     private readonly object _gate = new();
+    private readonly SupervisorClock _clock;
+
+    public ProcessExecutor(SupervisorClock clock) => _clock = clock;
 
     /// <summary>Where a lost worker process is logged (the supervisor's logger).</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -81,30 +84,28 @@ internal sealed class ProcessExecutor : IExecutor
             running = [.. _busy];
         }
 
-        _ = Task.Delay(grace).ContinueWith(
-            _ =>
+        // On the supervisor's clock: a starved .NET ThreadPool must not keep the stop waiting for a stubborn body.
+        _clock.After(grace, () =>
+        {
+            foreach (var (worker, task) in running)
             {
-                foreach (var (worker, task) in running)
+                bool stillRunning;
+                lock (_gate)
                 {
-                    bool stillRunning;
-                    lock (_gate)
-                    {
-                        stillRunning = _busy.TryGetValue(worker, out var current) && current == task;
-                    }
-
-                    if (stillRunning)
-                    {
-                        worker.Kill();
-                    }
+                    stillRunning = _busy.TryGetValue(worker, out var current) && current == task;
                 }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+
+                if (stillRunning)
+                {
+                    worker.Kill();
+                }
+            }
+        });
     }
 
-    /// <summary>Closes every idle worker (they exit); busy ones are closed when their task ends.</summary>
-    public async Task ShutdownAsync()
+    /// <summary>Closes every idle worker (they see their pipe end and exit; one that lingers is killed later); busy
+    /// ones are closed when their task ends. Waits for nothing.</summary>
+    public void Shutdown()
     {
         ProcessWorker[] idle;
         lock (_gate)
@@ -115,7 +116,7 @@ internal sealed class ProcessExecutor : IExecutor
 
         foreach (var worker in idle)
         {
-            await worker.DisposeAsync().ConfigureAwait(false);
+            worker.Close(_clock);
         }
     }
 
@@ -125,22 +126,22 @@ internal sealed class ProcessExecutor : IExecutor
         ProcessWorker worker;
         try
         {
-            worker = TakeIdle() ?? await ProcessWorker.StartAsync(Command, StartTimeout).ConfigureAwait(false);
+            worker = TakeIdle() ?? await ProcessWorker.StartAsync(Command, StartTimeout, _clock).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The failure to start a worker belongs on the task's handle.
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            long now = Clock.Now;
+            long now = _clock.Now;
             bool began = handle.TryBegin(now);
             _ = handle.End(began ? TaskState.Faulted : TaskState.Canceled, began ? error : null, now, takeNext: false);
             return;
         }
 
-        if (!handle.TryBegin(Clock.Now))
+        if (!handle.TryBegin(_clock.Now))
         {
-            await ReturnAsync(worker, healthy: true).ConfigureAwait(false);
-            _ = handle.End(TaskState.Canceled, null, Clock.Now, takeNext: false);
+            Return(worker, healthy: true);
+            _ = handle.End(TaskState.Canceled, null, _clock.Now, takeNext: false);
             return;
         }
 
@@ -178,8 +179,8 @@ internal sealed class ProcessExecutor : IExecutor
             _busy.Remove(worker);
         }
 
-        await ReturnAsync(worker, healthy).ConfigureAwait(false);
-        _ = handle.End(outcome, failure, Clock.Now, takeNext: false);
+        Return(worker, healthy);
+        _ = handle.End(outcome, failure, _clock.Now, takeNext: false);
     }
 
     private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessTaskReply reply)
@@ -211,12 +212,12 @@ internal sealed class ProcessExecutor : IExecutor
     /// the pool's failure, or Canceled as soon as it is canceled (the pool gets the handle's token to tell the remote
     /// side; a late reply is dropped).
     /// </summary>
-    private static async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
+    private async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
     {
         var handle = task.Handle;
-        if (!handle.TryBegin(Clock.Now))
+        if (!handle.TryBegin(_clock.Now))
         {
-            _ = handle.End(TaskState.Canceled, null, Clock.Now, takeNext: false);
+            _ = handle.End(TaskState.Canceled, null, _clock.Now, takeNext: false);
             return;
         }
 
@@ -241,7 +242,7 @@ internal sealed class ProcessExecutor : IExecutor
             (outcome, failure) = (TaskState.Faulted, error);
         }
 
-        _ = handle.End(outcome, failure, Clock.Now, takeNext: false);
+        _ = handle.End(outcome, failure, _clock.Now, takeNext: false);
     }
 
     private static ProcessTaskOutcome Outcome(ProcessFrameKind kind) => kind switch
@@ -260,7 +261,7 @@ internal sealed class ProcessExecutor : IExecutor
         }
     }
 
-    private async Task ReturnAsync(ProcessWorker worker, bool healthy)
+    private void Return(ProcessWorker worker, bool healthy)
     {
         if (healthy)
         {
@@ -272,6 +273,6 @@ internal sealed class ProcessExecutor : IExecutor
         }
 
         worker.Kill();
-        await worker.DisposeAsync().ConfigureAwait(false);
+        worker.Close(_clock);
     }
 }

@@ -14,10 +14,13 @@ namespace Atasker;
 /// thread blocks on the pipe and completes the pending task's reply itself, so a round trip costs no thread-pool hop.
 /// The end of the pipe is how each side learns that the other died.
 /// </summary>
-internal sealed class ProcessWorker : IAsyncDisposable
+internal sealed class ProcessWorker
 {
     public const string PipeVariable = "ATASKER_PROCESS_WORKER";
     private const string StartupHooksVariable = "DOTNET_STARTUP_HOOKS";
+
+    /// <summary>How long a closed worker has to exit before it is killed.</summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
 
     private readonly Process _process;
     private readonly NamedPipeServerStream _pipe;
@@ -43,16 +46,20 @@ internal sealed class ProcessWorker : IAsyncDisposable
 
     /// <summary>Starts a worker and waits for its hello; any failure is a <see cref="ProcessWorkerException"/>, within
     /// <paramref name="timeout"/> at most.</summary>
-    public static async Task<ProcessWorker> StartAsync(ProcessWorkerCommand command, TimeSpan timeout)
+    public static async Task<ProcessWorker> StartAsync(ProcessWorkerCommand command, TimeSpan timeout, SupervisorClock clock)
     {
         string name = $"atasker-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
         var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
         Process? process = null;
+
+        // The start's deadline runs on the supervisor's clock. The source is never disposed: a late expiry may still
+        // cancel it harmlessly.
+        var deadline = new CancellationTokenSource();
+        var expiry = clock.CancelAfter(deadline, timeout);
         try
         {
             process = Process.Start(CreateStartInfo(command, name))
                 ?? throw new ProcessWorkerException($"The worker process '{command}' did not start.");
-            using var deadline = new CancellationTokenSource(timeout);
             var connected = pipe.WaitForConnectionAsync(deadline.Token);
             var exited = process.WaitForExitAsync(deadline.Token);
             if (await Task.WhenAny(connected, exited).ConfigureAwait(false) == exited && !connected.IsCompletedSuccessfully)
@@ -82,6 +89,10 @@ internal sealed class ProcessWorker : IAsyncDisposable
             Kill(process);
             await pipe.DisposeAsync().ConfigureAwait(false);
             throw error is ProcessWorkerException ? error : new ProcessWorkerException($"The worker process '{command}' could not be started: {error.Message}", error);
+        }
+        finally
+        {
+            expiry.Disarm();
         }
     }
 
@@ -137,23 +148,30 @@ internal sealed class ProcessWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the pipe (the worker sees the end and exits) and waits briefly for the process, killing it if
-    /// it lingers.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the pipe (the worker sees the end and exits) without waiting: a worker still alive after a grace
+    /// period is killed then, on <paramref name="clock"/>.</summary>
+    public void Close(SupervisorClock clock)
     {
-        await _pipe.DisposeAsync().ConfigureAwait(false);
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            _pipe.Dispose();
         }
-        catch (OperationCanceledException)
+        catch (IOException)
         {
-            Kill();
+            // A broken pipe cannot be flushed; it is closed all the same.
         }
 
-        _process.Dispose();
+        clock.After(ExitGrace, () =>
+        {
+            if (!_process.WaitForExit(0))
+            {
+                Kill();
+            }
+
+            _process.Dispose();
+        });
     }
+
 
     private void Send(ProcessFrame frame)
     {
