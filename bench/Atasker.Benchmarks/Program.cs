@@ -30,6 +30,7 @@ if (args.Contains("--quick"))
         ("queue", QueueWorkers.Run),
         ("stub", StubVersusDelegate.Run),
         ("process", ProcessRoundTrip.Run),
+        ("timers", Timers.Run),
     };
     var selected = comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
     Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));

@@ -89,9 +89,9 @@ public sealed class ThreadTests
         TaskHandle.WaitCompleted(handles, Probe.Patience);
 
         Assert.Equal(20_000, ran);
-        // A thread is created only when every thread is inside a body or on its way to the queue: a few dozen at most on
-        // two cores (threads preempted mid-body count as busy), never one per task.
-        Assert.InRange(supervisor.ThreadCount, 1, 64);
+        // A thread is created only when the ready tasks outnumber the threads looking for work or on their way to it:
+        // 14-25 alone on two cores, more when other processes preempt threads inside bodies, never one per task.
+        Assert.InRange(supervisor.ThreadsCreated, 1, 256);
         supervisor.Stop();
     }
 

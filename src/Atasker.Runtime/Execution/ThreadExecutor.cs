@@ -101,6 +101,13 @@ internal sealed class ThreadExecutor : IReadyQueueExecutor
             {
                 _wake.Release();
             }
+            else if (ClockThread.IsCurrentThread)
+            {
+                // A delay or a worker's wait ended on the clock's thread: it hands off and goes on, while the thread
+                // starter creates the thread (which can take a millisecond on a busy machine, and every other timer
+                // due meanwhile would be that late).
+                ThreadStarter.Start(this);
+            }
             else
             {
                 StartThread();
@@ -125,7 +132,8 @@ internal sealed class ThreadExecutor : IReadyQueueExecutor
         }
     }
 
-    private void StartThread()
+    /// <summary>Creates a thread that goes straight to the ready queue (counted in <c>_coming</c> already).</summary>
+    internal void StartThread()
     {
         Interlocked.Increment(ref _threads);
         Interlocked.Increment(ref _created);

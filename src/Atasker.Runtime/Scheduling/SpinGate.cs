@@ -5,8 +5,8 @@ namespace Atasker;
 /// <summary>
 /// A lock for critical sections of a few dozen instructions: one compare-and-swap to enter, one write to leave, no
 /// thread lookup (the runtime's Monitor showed up in profiles of the per-task path). Contended callers spin, then
-/// yield, then sleep. Nothing inside may wait for another thread; the one exception, rare, is a pool re-arming its
-/// queue-wait timer. Not reentrant.
+/// yield, and never sleep: a millisecond's sleep would make the clock thread, or a task's hand-off, a millisecond
+/// late. Nothing inside may wait for another thread. Not reentrant.
 /// </summary>
 internal struct SpinGate
 {
@@ -27,7 +27,7 @@ internal struct SpinGate
         var spinner = default(SpinWait);
         do
         {
-            spinner.SpinOnce();
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
         while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
     }

@@ -183,6 +183,9 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>Threads the supervisor owns now.</summary>
     internal int ThreadCount => _threadExecutor.ThreadCount;
 
+    /// <summary>Threads the supervisor has created so far (tests and the benchmarks).</summary>
+    internal int ThreadsCreated => _threadExecutor.ThreadsCreated;
+
     /// <summary>
     /// Sets the thread pool's limits, live: whatever now fits starts at once; running tasks are never interrupted.
     /// Default <c>(ProcessorCount × 5, 5, 5)</c>.

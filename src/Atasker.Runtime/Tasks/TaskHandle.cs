@@ -232,6 +232,9 @@ public class TaskHandle
 
     internal PriorityAdmission Pool => _pool;
 
+    /// <summary>When the task was submitted, in its supervisor's clock units.</summary>
+    internal long QueuedTicks => _queuedTicks;
+
     internal bool IsCancellationRequested => Volatile.Read(ref _cancelRequested) != 0;
 
     /// <summary>The result as an object (null for tasks without one); throws like <see cref="Wait"/> when the task

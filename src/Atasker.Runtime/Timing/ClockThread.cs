@@ -1,172 +1,422 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Numerics;
 using System.Threading;
 
 namespace Atasker;
 
 /// <summary>
 /// The thread that fires Atasker's timers: one for the process, started with the first timer, sleeping until the
-/// earliest due time (never polling) and never on the .NET ThreadPool, so a starved ThreadPool delays no delayed task,
+/// next due time (never polling) and never on the .NET ThreadPool, so a starved ThreadPool delays no delayed task,
 /// worker interval, queue-wait threshold or stop grace period.
 /// </summary>
 /// <remarks>
-/// <para>Armed timers live in a binary min-heap ordered by due time; each timer knows its index, so arming, re-arming
-/// and disarming are O(log n) with no allocation (the benchmark keeps 100,000 pending). Guarded by <c>_gate</c>, which
-/// the thread also waits on: an arming that becomes the earliest while the thread sleeps for a later one wakes it.</para>
-/// <para>Callbacks run on this thread after the lock is released, in due order. Each arming has a version: a timer
-/// re-armed or disarmed after it was taken off the heap but before its callback runs does not fire for the old
-/// arming.</para>
+/// <para>A timer due within <see cref="Horizon"/> sits in a timing wheel of one-millisecond slots (a doubly linked
+/// list per slot and a bitmap of the slots in use), so arming and disarming it are O(1) whatever else is pending; one
+/// due later sits in a min-heap. The thread sleeps until the first due time (whole milliseconds, rounded up), so a
+/// timer fires never early and, on an idle machine, less than a millisecond late.</para>
+/// <para>Everything is guarded by <c>_gate</c>, a spin lock held for a few instructions; the thread sleeps on a
+/// separate monitor and an arming that must fire before the thread would wake wakes it. Callbacks run on this thread
+/// after the lock is released, millisecond by millisecond, in the order they were armed within one. Each arming has a version: a timer re-armed or disarmed after it was
+/// taken off the wheel but before its callback runs does not fire for the old arming.</para>
 /// </remarks>
 internal sealed class ClockThread
 {
     /// <summary>The clock every supervisor without a <see cref="TimeProvider"/> of its own uses.</summary>
     public static readonly ClockThread Shared = new();
 
-    private readonly object _gate = new();
+    /// <summary>Timers due sooner than this go into the wheel; later ones into the heap.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromMilliseconds(Slots);
 
-    // Guarded by _gate.
-    private Entry[] _heap = new Entry[64];
-    private int _count;
+    private const int Slots = 4096; // a power of two: a tick's slot is its low bits
+    private const int Mask = Slots - 1;
+
+    private readonly long _tickLength = Stopwatch.Frequency / 1000;
+    private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly object _sleep = new();
+
+    // Guarded by _gate. The wheel holds the ticks _cursor + 1 .. _cursor + Slots, one per slot; every tick up to
+    // _cursor has fired. Expired timers (armed for a tick already fired) fire as soon as the thread gets to them.
+    private SpinGate _gate;
+    private readonly Timer?[] _wheel = new Timer?[Slots];
+    private readonly ulong[] _occupied = new ulong[Slots / 64];
+    private Timer? _expired;
+    private Entry[] _heap = new Entry[16];
+    private int _heapCount;
+    private long _cursor;
+    private int _pending;
+    private long _sleepingUntil = long.MinValue; // when the thread will wake; MinValue while it is awake
     private bool _started;
-    private long _sleepingUntil = long.MinValue; // the due time the thread sleeps for; MinValue while it is awake
+
+    // Guarded by _sleep: a wake-up the thread has not seen yet.
+    private bool _woken;
+
+    private ClockThread() => _cursor = TickOf(_origin) - 1;
+
+    [ThreadStatic]
+    private static bool t_isClockThread;
+
+    /// <summary>Whether the caller is a clock's thread, which must only hand work off (never create a thread, say).</summary>
+    public static bool IsCurrentThread => t_isClockThread;
 
     /// <summary>Timers armed now (tests and the benchmark).</summary>
-    public int Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _count;
-            }
-        }
-    }
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Creates a timer of this clock (timestamps are <see cref="Stopwatch"/> ones).</summary>
     public Timer CreateTimer(Action<object?> callback, object? state) => new(this, callback, state);
 
+    private long TickOf(long timestamp) => (timestamp - _origin) / _tickLength;
+
     private void Arm(Timer timer, long due)
     {
-        lock (_gate)
+        bool wake = false;
+        _gate.Enter();
+        try
         {
             timer.Version++;
+            Remove(timer);
             timer.Due = due;
-            if (timer.Index >= 0)
+            long tick = TickOf(due);
+            long fireAt;
+            if (tick <= _cursor)
             {
-                Restore(timer.Index);
+                timer.Place = Placement.Expired;
+                Link(ref _expired, timer);
+                fireAt = long.MinValue;
+            }
+            else if (tick - _cursor <= Slots)
+            {
+                int slot = (int)(tick & Mask);
+                timer.Place = Placement.Wheel;
+                timer.Slot = slot;
+                Link(ref _wheel[slot], timer);
+                _occupied[slot >> 6] |= 1UL << slot;
+                fireAt = due;
             }
             else
             {
-                if (_count == _heap.Length)
-                {
-                    Array.Resize(ref _heap, _count * 2);
-                }
-
-                timer.Index = _count;
-                _heap[_count++] = new Entry(due, timer);
-                SiftUp(timer.Index);
+                timer.Place = Placement.Heap;
+                Push(timer);
+                fireAt = due;
             }
 
+            _pending++;
             if (!_started)
             {
                 _started = true;
                 new Thread(Run) { IsBackground = true, Name = "Atasker clock" }.UnsafeStart();
             }
-            else if (_heap[0].Timer == timer && due < _sleepingUntil)
+            else if (fireAt < _sleepingUntil)
             {
-                Monitor.Pulse(_gate);
+                _sleepingUntil = fireAt;
+                wake = true;
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        if (wake)
+        {
+            lock (_sleep)
+            {
+                _woken = true;
+                Monitor.Pulse(_sleep);
             }
         }
     }
 
     private bool Disarm(Timer timer)
     {
-        lock (_gate)
+        // A timer is armed and disarmed by one owner at a time (under the owner's own lock): what the owner last did
+        // is visible here, and only this thread's taking it off the wheel or heap can move it to None meanwhile. So a
+        // timer already fired or taken (a delayed task's, when the task ends) is disarmed without the clock's lock.
+        timer.Version++;
+        if (timer.Place == Placement.None)
         {
-            timer.Version++;
-            if (timer.Index < 0)
-            {
-                return false;
-            }
-
-            RemoveAt(timer.Index);
-            return true;
+            return false;
         }
+
+        _gate.Enter();
+        try
+        {
+            return Remove(timer);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>Takes an armed timer out of wherever it waits; false when it was not armed.</summary>
+    private bool Remove(Timer timer)
+    {
+        switch (timer.Place)
+        {
+            case Placement.Wheel:
+                Unlink(ref _wheel[timer.Slot], timer);
+                if (_wheel[timer.Slot] is null)
+                {
+                    _occupied[timer.Slot >> 6] &= ~(1UL << timer.Slot);
+                }
+
+                break;
+            case Placement.Heap:
+                RemoveAt(timer.HeapIndex);
+                break;
+            case Placement.Expired:
+                Unlink(ref _expired, timer);
+                break;
+            default:
+                return false;
+        }
+
+        timer.Place = Placement.None;
+        _pending--;
+        return true;
     }
 
     private void Run()
     {
+        t_isClockThread = true;
         var due = new List<(Timer Timer, int Version)>();
         while (true)
         {
-            lock (_gate)
+            long now;
+            long wakeAt;
+            _gate.Enter();
+            try
             {
-                while (true)
+                now = Stopwatch.GetTimestamp();
+                Collect(now, due);
+                wakeAt = due.Count > 0 ? long.MinValue : NextWake();
+                _sleepingUntil = wakeAt;
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+
+            if (due.Count > 0)
+            {
+                foreach (var (timer, version) in due)
                 {
-                    long now = Stopwatch.GetTimestamp();
-                    if (_count > 0 && _heap[0].Due <= now)
-                    {
-                        while (_count > 0 && _heap[0].Due <= now)
-                        {
-                            var timer = _heap[0].Timer;
-                            RemoveAt(0);
-                            due.Add((timer, timer.Version));
-                        }
-
-                        break;
-                    }
-
-                    _sleepingUntil = _count > 0 ? _heap[0].Due : long.MaxValue;
-                    Monitor.Wait(_gate, _count > 0 ? MillisecondsUntil(_sleepingUntil, now) : Timeout.Infinite);
-                    _sleepingUntil = long.MinValue;
+                    timer.FireIfCurrent(version);
                 }
+
+                due.Clear();
+                continue;
             }
 
-            foreach (var (timer, version) in due)
+            lock (_sleep)
             {
-                timer.FireIfCurrent(version);
+                if (!_woken)
+                {
+                    Monitor.Wait(_sleep, wakeAt == long.MaxValue ? Timeout.Infinite : MillisecondsUntil(wakeAt, now));
+                }
+
+                _woken = false;
+            }
+        }
+    }
+
+    /// <summary>Takes every timer that is due at <paramref name="now"/> off the expired list, the wheel (tick by tick)
+    /// and the heap.</summary>
+    private void Collect(long now, List<(Timer Timer, int Version)> due)
+    {
+        while (_expired is { } expired)
+        {
+            Take(expired, due);
+        }
+
+        // Ticks that have fully passed fire whole; the current one fires what is due by now, and stays in the wheel
+        // (it is the cursor's next tick) until it has passed.
+        long current = TickOf(now);
+        if (current > _cursor)
+        {
+            long last = Math.Min(current, _cursor + Slots);
+            for (long tick = NextOccupied(_cursor + 1, last); tick <= last; tick = NextOccupied(tick + 1, last))
+            {
+                TakeSlot((int)(tick & Mask), tick == current ? now : long.MaxValue, due);
             }
 
-            due.Clear();
+            _cursor = current - 1;
         }
+
+        while (_heapCount > 0 && _heap[0].Due <= now)
+        {
+            Take(_heap[0].Timer, due);
+        }
+    }
+
+    /// <summary>Takes the timers of one slot that are due by <paramref name="until"/>, in the order they were armed;
+    /// the others stay, in their order.</summary>
+    private void TakeSlot(int slot, long until, List<(Timer Timer, int Version)> due)
+    {
+        var head = _wheel[slot];
+        if (head is null)
+        {
+            return;
+        }
+
+        var tail = head.Previous!;
+        tail.Next = null; // open the ring: walk it from head to tail once
+        _wheel[slot] = null;
+        _occupied[slot >> 6] &= ~(1UL << slot);
+        for (var timer = head; timer is not null;)
+        {
+            var next = timer.Next;
+            timer.Next = null;
+            timer.Previous = null;
+            if (timer.Due <= until)
+            {
+                timer.Place = Placement.None;
+                _pending--;
+                due.Add((timer, timer.Version));
+            }
+            else
+            {
+                Link(ref _wheel[slot], timer);
+                _occupied[slot >> 6] |= 1UL << slot;
+            }
+
+            timer = next;
+        }
+    }
+
+    private void Take(Timer timer, List<(Timer Timer, int Version)> due)
+    {
+        Remove(timer);
+        due.Add((timer, timer.Version));
+    }
+
+    /// <summary>The first tick from <paramref name="from"/> to <paramref name="last"/> whose slot holds timers, or
+    /// <paramref name="last"/> + 1 when none does.</summary>
+    private long NextOccupied(long from, long last)
+    {
+        long tick = from;
+        while (tick <= last)
+        {
+            int slot = (int)(tick & Mask);
+            ulong word = _occupied[slot >> 6] >> (slot & 63);
+            if (word != 0)
+            {
+                long found = tick + BitOperations.TrailingZeroCount(word);
+                return found <= last ? found : last + 1;
+            }
+
+            tick += 64 - (slot & 63); // the rest of this word is empty: on to the next word
+        }
+
+        return last + 1;
+    }
+
+    /// <summary>When the thread must wake next: the first due time in the first occupied tick, or the heap's first
+    /// due time.</summary>
+    private long NextWake()
+    {
+        long wake = long.MaxValue;
+        long tick = NextOccupied(_cursor + 1, _cursor + Slots);
+        if (tick <= _cursor + Slots)
+        {
+            var head = _wheel[(int)(tick & Mask)]!;
+            var timer = head;
+            do
+            {
+                wake = Math.Min(wake, timer.Due);
+                timer = timer.Next!;
+            }
+            while (timer != head);
+        }
+
+        if (_heapCount > 0)
+        {
+            wake = Math.Min(wake, _heap[0].Due);
+        }
+
+        return wake;
     }
 
     /// <summary>A wait that ends at or just after <paramref name="due"/> (whole milliseconds, rounded up).</summary>
     private static int MillisecondsUntil(long due, long now)
     {
         double milliseconds = Math.Ceiling((due - now) * 1000.0 / Stopwatch.Frequency);
-        return (int)Math.Clamp(milliseconds, 1, int.MaxValue);
+        return (int)Math.Clamp(milliseconds, 0, int.MaxValue);
+    }
+
+    /// <summary>Appends to a circular doubly linked list (the head's Previous is the tail), so timers due in the same
+    /// millisecond fire in the order they were armed.</summary>
+    private static void Link(ref Timer? head, Timer timer)
+    {
+        if (head is null)
+        {
+            timer.Next = timer;
+            timer.Previous = timer;
+            head = timer;
+            return;
+        }
+
+        var tail = head.Previous!;
+        timer.Previous = tail;
+        timer.Next = head;
+        tail.Next = timer;
+        head.Previous = timer;
+    }
+
+    private static void Unlink(ref Timer? head, Timer timer)
+    {
+        if (timer.Next == timer)
+        {
+            head = null;
+        }
+        else
+        {
+            timer.Previous!.Next = timer.Next;
+            timer.Next!.Previous = timer.Previous;
+            if (head == timer)
+            {
+                head = timer.Next;
+            }
+        }
+
+        timer.Next = null;
+        timer.Previous = null;
+    }
+
+    private void Push(Timer timer)
+    {
+        if (_heapCount == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heapCount * 2);
+        }
+
+        _heap[_heapCount] = new Entry(timer.Due, timer);
+        timer.HeapIndex = _heapCount;
+        SiftUp(_heapCount++);
     }
 
     private void RemoveAt(int index)
     {
-        _heap[index].Timer.Index = -1;
-        int last = --_count;
+        int last = --_heapCount;
         if (index != last)
         {
             _heap[index] = _heap[last];
-            _heap[index].Timer.Index = index;
+            _heap[index].Timer.HeapIndex = index;
             _heap[last] = default;
-            Restore(index);
+            if (index > 0 && _heap[index].Due < _heap[(index - 1) / 2].Due)
+            {
+                SiftUp(index);
+            }
+            else
+            {
+                SiftDown(index);
+            }
         }
         else
         {
             _heap[last] = default;
-        }
-    }
-
-    /// <summary>Moves the entry at <paramref name="index"/> (whose due time changed) to where it belongs.</summary>
-    private void Restore(int index)
-    {
-        _heap[index] = new Entry(_heap[index].Timer.Due, _heap[index].Timer);
-        if (index > 0 && _heap[index].Due < _heap[(index - 1) / 2].Due)
-        {
-            SiftUp(index);
-        }
-        else
-        {
-            SiftDown(index);
         }
     }
 
@@ -181,12 +431,12 @@ internal sealed class ClockThread
                 break;
             }
 
-            Place(parent, index);
+            Move(parent, index);
             index = parent;
         }
 
         _heap[index] = entry;
-        entry.Timer.Index = index;
+        entry.Timer.HeapIndex = index;
     }
 
     private void SiftDown(int index)
@@ -195,12 +445,12 @@ internal sealed class ClockThread
         while (true)
         {
             int child = (2 * index) + 1;
-            if (child >= _count)
+            if (child >= _heapCount)
             {
                 break;
             }
 
-            if (child + 1 < _count && _heap[child + 1].Due < _heap[child].Due)
+            if (child + 1 < _heapCount && _heap[child + 1].Due < _heap[child].Due)
             {
                 child++;
             }
@@ -210,18 +460,26 @@ internal sealed class ClockThread
                 break;
             }
 
-            Place(child, index);
+            Move(child, index);
             index = child;
         }
 
         _heap[index] = entry;
-        entry.Timer.Index = index;
+        entry.Timer.HeapIndex = index;
     }
 
-    private void Place(int from, int to)
+    private void Move(int from, int to)
     {
         _heap[to] = _heap[from];
-        _heap[to].Timer.Index = to;
+        _heap[to].Timer.HeapIndex = to;
+    }
+
+    internal enum Placement : byte
+    {
+        None,
+        Wheel,
+        Heap,
+        Expired,
     }
 
     /// <summary>A heap slot: the due time beside the timer, so comparisons stay in the array.</summary>
@@ -231,20 +489,35 @@ internal sealed class ClockThread
     internal sealed class Timer : ClockTimer
     {
         private readonly ClockThread _clock;
+        private int _version;
 
         public Timer(ClockThread clock, Action<object?> callback, object? state)
             : base(callback, state) => _clock = clock;
 
-        public int Index { get; set; } = -1;
+        internal Timer? Previous { get; set; }
 
-        public long Due { get; set; }
+        internal Timer? Next { get; set; }
 
-        private int _version;
+        private int _place;
 
-        public int Version
+        internal Placement Place
         {
-            get => _version;
-            set => Volatile.Write(ref _version, value);
+            get => (Placement)Volatile.Read(ref _place);
+            set => Volatile.Write(ref _place, (int)value);
+        }
+
+        internal int Slot { get; set; }
+
+        internal int HeapIndex { get; set; }
+
+        internal long Due { get; set; }
+
+        /// <summary>The arming's version; raised (atomically, by the owner or under the clock's lock) by every Arm
+        /// and Disarm.</summary>
+        internal int Version
+        {
+            get => Volatile.Read(ref _version);
+            set => Interlocked.Exchange(ref _version, value);
         }
 
         public override void Arm(long due) => _clock.Arm(this, due);
