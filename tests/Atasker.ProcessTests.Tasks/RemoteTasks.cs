@@ -16,6 +16,12 @@ public static partial class RemoteTasks
     public static partial int ProcessId();
 
     [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int SleepThenProcessId(int milliseconds);
+
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int Length(byte[] data);
+
+    [BackgroundTask(Kind = TaskKind.Process)]
     public static partial void Throw(string message);
 
     [BackgroundTask(Kind = TaskKind.Process)]
@@ -47,6 +53,14 @@ public static partial class RemoteTasks
     public static partial long Fib(int n) => n < 2 ? n : Fib(n - 1) + Fib(n - 2);
 
     public static partial int ProcessId() => Environment.ProcessId;
+
+    public static partial int SleepThenProcessId(int milliseconds)
+    {
+        Thread.Sleep(milliseconds); // the workload: a body that takes a while
+        return Environment.ProcessId;
+    }
+
+    public static partial int Length(byte[] data) => data.Length;
 
     public static partial void Throw(string message) => throw new InvalidOperationException(message);
 

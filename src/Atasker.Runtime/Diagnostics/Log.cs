@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "An execution of worker '{Worker}' failed; the worker goes on")]
     public static partial void WorkerFailed(ILogger logger, Exception exception, string worker);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Async loop '{Loop}' of supervisor '{Supervisor}' was still blocked by a callback {Grace} after a stop canceled its tasks; its {Abandoned} tasks were ended as canceled and the loop stopped without its thread, which a restart replaces")]
+    public static partial void LoopBlocked(ILogger logger, string loop, string supervisor, TimeSpan grace, int abandoned);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Worker process {ProcessId} was lost running task '{Task}' #{TaskId} ({Reason}); it is replaced by a new one on demand")]
     public static partial void ProcessWorkerLost(ILogger logger, int processId, string task, long taskId, string reason);
 }

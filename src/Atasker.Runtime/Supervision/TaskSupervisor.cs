@@ -49,7 +49,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     // _lifecycleGate, read without it. A stop also closes the registry, which refuses a submission that raced past
     // the phase check, and tells when every accepted task has ended.
     private int _phase;
-    private bool _disposed;
+    private volatile bool _disposed;
     private DoneSignal _stopped = new();
 
     // The loops, in creation order, and the name of the one chosen as default; guarded by _lifecycleGate.
@@ -172,6 +172,14 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// An exception thrown by a handler is ignored.
     /// </summary>
     public event EventHandler<QueueWaitEventArgs>? QueueWaitExceeded;
+
+    /// <summary>
+    /// Raised when a stop that cancels tasks has waited <c>3 s</c> for an async loop whose thread is still inside one
+    /// callback: an async body that blocks its loop (a synchronous wait) instead of awaiting. Every handle of the loop
+    /// has ended by then (as canceled) and its slots are free; the loop's thread is left to finish that callback on its
+    /// own, and <see cref="Start"/> gives the loop a new thread. Also logged. An exception thrown by a handler is ignored.
+    /// </summary>
+    public event EventHandler<LoopBlockedEventArgs>? LoopBlocked;
 
     /// <summary>How long an idle supervisor thread lives (tests shorten it).</summary>
     internal TimeSpan ThreadIdleTimeout
@@ -315,8 +323,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <param name="cancelTasks">Whether to cancel what has not finished instead of running it.</param>
     /// <remarks>The stop itself finishes on Atasker's threads, whatever the .NET ThreadPool is doing; the code after an
     /// <c>await</c> of the returned task runs where the awaiter's context says (the ThreadPool without one).</remarks>
+    /// <exception cref="InvalidOperationException"><paramref name="wait"/> is true and the caller is one of this
+    /// supervisor's tasks, which the returned task would wait for (awaiting it there would never end).</exception>
     public Task StopAsync(bool wait = true, bool cancelTasks = false)
     {
+        if (wait)
+        {
+            ThrowIfCalledFromOwnTask(nameof(StopAsync));
+        }
+
         var stopped = BeginStop(cancelTasks);
         return wait ? stopped.Task : Task.CompletedTask;
     }
@@ -586,6 +601,16 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
     }
 
+    /// <summary>A stop gave up on a loop whose thread is stuck in a callback: logged and raised.</summary>
+    internal void OnLoopBlocked(AsyncLoop loop, int abandoned, TimeSpan grace)
+    {
+        Log.LoopBlocked(Logger, loop.Name, Id, grace, abandoned);
+        if (LoopBlocked is { } handlers)
+        {
+            EventRaiser.Raise(handlers, this, new LoopBlockedEventArgs(loop, abandoned, grace));
+        }
+    }
+
     /// <summary>Submits one execution of a worker (allowed while a stop drains the workers).</summary>
     internal void SubmitWorkerRun(TaskHandle run, in TaskMethodInfo method) => SubmitCore(run, method, null, fromWorker: true);
 
@@ -648,8 +673,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         }
     }
 
-    private InvalidOperationException StoppedError(string what) => new(
-        $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; {what}. Call Start() to use it again.");
+    private InvalidOperationException StoppedError(string what) => _disposed
+        ? new ObjectDisposedException(ToString(), $"Task supervisor '{Id}' was disposed; {what}. A disposed supervisor cannot be started again: create a new one.")
+        : new InvalidOperationException(
+            $"Task supervisor '{Id}' is {(Volatile.Read(ref _phase) == Stopping ? "stopping" : "stopped")}; {what}. Call Start() to use it again.");
 
     /// <summary>The loop named <paramref name="name"/> (null: the default one, created on demand).</summary>
     internal AsyncLoop LoopFor(string? name, string requester)
@@ -814,7 +841,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         if ((ThreadExecutor.CurrentSupervisor == this || AsyncLoop.Current?.Supervisor == this) && Volatile.Read(ref _phase) is Running or Stopping)
         {
             throw new InvalidOperationException(
-                $"{operation}() was called from a task of supervisor '{Id}' and would wait for that task itself; use Stop(wait: false) or StopAsync() there.");
+                $"{operation}() was called from a task of supervisor '{Id}' and would wait for that task itself. Call Stop(wait: false) or StopAsync(wait: false) there: the stop then finishes once that task has ended.");
         }
     }
 

@@ -235,6 +235,9 @@ public class TaskHandle
     /// <summary>When the task was submitted, in its supervisor's clock units.</summary>
     internal long QueuedTicks => _queuedTicks;
 
+    /// <summary>Whether the body began (the task reached Started at some point).</summary>
+    internal bool HasStarted => Volatile.Read(ref _startedTicks) != 0;
+
     internal bool IsCancellationRequested => Volatile.Read(ref _cancelRequested) != 0;
 
     /// <summary>The result as an object (null for tasks without one); throws like <see cref="Wait"/> when the task
@@ -465,12 +468,12 @@ public class TaskHandle
         }
     }
 
-    /// <summary>Ends a running async task that a stopping loop gave up waiting for (it ignored its token): Canceled.
-    /// A later completion of its body changes nothing. A task that has not started is left to its loop's thread, which
-    /// ends it (it was canceled) when it comes to it.</summary>
+    /// <summary>Ends an async task that a stopping loop gave up waiting for: a running one whose body ignored its token,
+    /// or a canceled one its loop's thread never got to (the thread is blocked): Canceled, its slot given back. A later
+    /// completion of its body, or the loop's thread reaching it, changes nothing.</summary>
     internal void Abandon()
     {
-        if (State == TaskState.Started)
+        if (State is TaskState.Started or TaskState.Canceled)
         {
             EndAsyncBody(TaskState.Canceled, null);
         }

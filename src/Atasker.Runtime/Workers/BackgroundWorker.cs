@@ -62,6 +62,7 @@ public abstract class BackgroundWorker
     private volatile bool _aftermath;
     private List<WorkerErrorEventArgs>? _errors;
     private CancellationTokenSource? _cancelAfter;
+    private TaskHandle? _cancelRun;
     private DoneSignal? _aftermathStopped;
 
     // How many items the current run has handled (a queue worker's run may handle several, see TryContinueRun).
@@ -303,7 +304,12 @@ public abstract class BackgroundWorker
                     break;
             }
 
-            CountExecution(failure);
+            // An execution withdrawn before it started (by a stop) is not one.
+            if (run.HasStarted)
+            {
+                CountExecution(failure);
+            }
+
             OnRunEnded();
             if (stopRequested)
             {
@@ -463,17 +469,24 @@ public abstract class BackgroundWorker
 
         List<WorkerErrorEventArgs>? errors;
         CancellationTokenSource? cancel;
+        TaskHandle? cancelRun;
         DoneSignal? stopped;
         lock (Gate)
         {
             errors = _errors;
             cancel = _cancelAfter;
+            cancelRun = _cancelRun;
             stopped = _aftermathStopped;
             _errors = null;
             _cancelAfter = null;
+            _cancelRun = null;
             _aftermathStopped = null;
             _aftermath = false;
         }
+
+        // A stop withdraws the execution still waiting for its slot: it ends Canceled without running, and its end
+        // (OnRunFinished, here or on the thread the pool gave it to) lets the stop finish.
+        cancelRun?.Cancel();
 
         try
         {
@@ -609,6 +622,14 @@ public abstract class BackgroundWorker
         if (_phase == Stopping && !_draining)
         {
             CancelAfter(_cancellation);
+
+            // An execution that has not started yet is not waited for: a stop that does not drain withdraws it (a queue
+            // worker's item is reported, as for any canceled execution, and kept otherwise).
+            if (_run is { State: TaskState.Queued or TaskState.Delayed } run)
+            {
+                _cancelRun = run;
+                _aftermath = true;
+            }
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class AsyncLoop
     private LoopPhase _phase;
     private Thread? _thread;
     private bool _threadWaiting;
+    private Thread? _inCallback; // the loop's thread while inside a callback (read without the lock by a stop that gives up on it)
     private bool _cancelRequested;
     private ClockTimer? _abandonTimer;
     private DoneSignal _stopped = new();
@@ -305,7 +306,12 @@ public sealed class AsyncLoop
         }
     }
 
-    /// <summary>Ends what a stop that cancels tasks is still waiting for: bodies that ignored their token.</summary>
+    /// <summary>
+    /// Ends what a stop that cancels tasks is still waiting for once the grace has passed: bodies that ignored their
+    /// token, and canceled tasks the loop's thread never got to. If the thread is still inside a callback then (a body
+    /// that blocks the loop instead of awaiting), the loop stops without it: the stop finishes, the blocked loop is
+    /// reported, and the thread leaves when the callback returns (a restart gives the loop a new one).
+    /// </summary>
     private void Abandon()
     {
         TaskHandle[] tasks;
@@ -325,10 +331,38 @@ public sealed class AsyncLoop
         {
             run.Abandon();
         }
+
+        DoneSignal? stopped = null;
+        (SendOrPostCallback Callback, object? State)[] orphans = [];
+        lock (_gate)
+        {
+            if (_thread is not null && _phase == LoopPhase.Stopping && Volatile.Read(ref _inCallback) == _thread)
+            {
+                _phase = LoopPhase.Stopped;
+                Volatile.Write(ref _thread, null);
+                orphans = [.. _queue];
+                _queue.Clear();
+                stopped = _stopped;
+            }
+        }
+
+        if (stopped is null)
+        {
+            return; // the thread is free: it ends the loop itself now that nothing is left
+        }
+
+        foreach (var (callback, state) in orphans)
+        {
+            Post(callback, state);
+        }
+
+        Supervisor.OnLoopBlocked(this, tasks.Length + runs.Length, AbandonGrace);
+        stopped.Set();
     }
 
     private void RunThread()
     {
+        var current = Thread.CurrentThread;
         t_current = this;
         SynchronizationContext.SetSynchronizationContext(_context);
 
@@ -342,6 +376,11 @@ public sealed class AsyncLoop
             {
                 while (_queue.Count == 0)
                 {
+                    if (_thread != current)
+                    {
+                        return; // replaced while it was blocked (see Abandon): the loop is not this thread's any more
+                    }
+
                     if (_phase != LoopPhase.Running && _tasks.Count == 0 && _runs.Count == 0)
                     {
                         ended = EndThread();
@@ -355,6 +394,11 @@ public sealed class AsyncLoop
 
                 if (ended is null)
                 {
+                    if (_thread != current)
+                    {
+                        return;
+                    }
+
                     (batch, _queue) = (_queue, batch);
                 }
             }
@@ -368,6 +412,7 @@ public sealed class AsyncLoop
 
             while (batch.TryDequeue(out var work))
             {
+                Volatile.Write(ref _inCallback, current);
                 try
                 {
                     work.Callback(work.State);
@@ -378,6 +423,23 @@ public sealed class AsyncLoop
                 {
                     var failure = ExceptionDispatchInfo.Capture(error);
                     ThreadPool.UnsafeQueueUserWorkItem(static failure => failure.Throw(), failure, preferLocal: false);
+                }
+                finally
+                {
+                    // A thread the loop gave up on must not clear the mark of the thread that replaced it.
+                    Interlocked.CompareExchange(ref _inCallback, null, current);
+                }
+
+                if (Volatile.Read(ref _thread) != current)
+                {
+                    // The loop gave up on this thread while a callback blocked it: what it had taken goes to the loop's
+                    // new thread, or to the .NET ThreadPool if the loop has none.
+                    while (batch.TryDequeue(out var left))
+                    {
+                        Post(left.Callback, left.State);
+                    }
+
+                    return;
                 }
             }
         }

@@ -9,22 +9,36 @@ namespace Atasker;
 
 /// <summary>
 /// Runs admitted process tasks in long-lived worker processes, one task per worker at a time: an idle worker is
-/// reused, otherwise one is started (the pool's limits bound how many are busy). A task whose worker cannot start,
-/// dies or breaks the protocol fails alone; that worker is discarded and the next task gets a fresh one.
+/// reused, otherwise one is started on a thread of its own (the pool's limits bound how many are busy). Handing a task
+/// over never blocks the thread that does it: the worker's writer thread sends it, and its reader thread ends the
+/// handle with the reply. A task is Started once a worker has it.
 /// </summary>
-internal sealed class ProcessExecutor : IExecutor
+/// <remarks>
+/// <para>A worker found dead while idle is dropped (its reader thread reports it at once) and replaced; a task given to
+/// a worker that is lost before its Run frame was written never reached it, and goes to another worker (a few times
+/// at most). Only a task whose frame reached a worker that then died, broke the protocol or was killed fails; that
+/// worker is discarded and the next task gets a fresh one.</para>
+/// <para>A frame larger than a worker takes (512 MiB) is never sent: the task faults with
+/// <see cref="ProcessFrameTooLargeException"/>.</para>
+/// </remarks>
+internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
 {
+    /// <summary>How many workers a task may be given to that are lost before its frame reaches them.</summary>
+    private const int MaxAttempts = 3;
+
     private readonly object _gate = new();
     private readonly SupervisorClock _clock;
+
+    // Guarded by _gate: idle workers (a stack: the last one is the most recently used) and busy ones with their task.
+    private readonly List<ProcessWorker> _idle = [];
+    private readonly Dictionary<ProcessWorker, ProcessWorker.Assignment> _busy = [];
+    private ProcessWorkerCommand? _command;
+    private IRemoteProcessPool? _remote;
 
     public ProcessExecutor(SupervisorClock clock) => _clock = clock;
 
     /// <summary>Where a lost worker process is logged (the supervisor's logger).</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
-    private readonly Stack<ProcessWorker> _idle = new();
-    private readonly Dictionary<ProcessWorker, TaskHandle> _busy = [];
-    private ProcessWorkerCommand? _command;
-    private IRemoteProcessPool? _remote;
 
     /// <summary>How workers are started (default: the current app in worker mode).</summary>
     public ProcessWorkerCommand Command
@@ -71,35 +85,48 @@ internal sealed class ProcessExecutor : IExecutor
     public void Dispatch(TaskHandle item)
     {
         var task = (IProcessTask)item;
-        _ = Remote is { } remote ? RunRemoteAsync(task, remote) : RunAsync(task);
+        if (Remote is { } remote)
+        {
+            _ = RunRemoteAsync(task, remote);
+            return;
+        }
+
+        long bytes = ProcessFrames.RunPayloadBytes(task.Arguments);
+        if (bytes > ProcessFrames.MaxFrameBytes)
+        {
+            Refuse(task, new ProcessFrameTooLargeException(bytes, ProcessFrames.MaxFrameBytes, item.Name));
+            return;
+        }
+
+        Hand(new ProcessWorker.Assignment(task, attempt: 0));
     }
 
-    /// <summary>Kills, after <paramref name="grace"/>, the workers still running the tasks they run now: a stop that
-    /// cancels tasks must end even when a body ignores its token (and must not touch tasks submitted after it).</summary>
+    /// <summary>
+    /// Kills, after <paramref name="grace"/>, the workers still running a task that was submitted before now and
+    /// canceled: a stop that cancels tasks must end even when a body ignores its token, and must not touch tasks
+    /// submitted after it.
+    /// </summary>
     public void KillBusyAfter(TimeSpan grace)
     {
-        KeyValuePair<ProcessWorker, TaskHandle>[] running;
-        lock (_gate)
-        {
-            running = [.. _busy];
-        }
+        long stopped = _clock.Now;
 
         // On the supervisor's clock: a starved .NET ThreadPool must not keep the stop waiting for a stubborn body.
         _clock.After(grace, () =>
         {
-            foreach (var (worker, task) in running)
+            var stubborn = new List<ProcessWorker>();
+            lock (_gate)
             {
-                bool stillRunning;
-                lock (_gate)
+                foreach (var (worker, assignment) in _busy)
                 {
-                    stillRunning = _busy.TryGetValue(worker, out var current) && current == task;
-                }
-
-                if (stillRunning)
-                {
-                    worker.Kill();
+                    var handle = assignment.Task.Handle;
+                    if (handle.QueuedTicks <= stopped && handle.IsCancellationRequested)
+                    {
+                        stubborn.Add(worker);
+                    }
                 }
             }
+
+            stubborn.ForEach(worker => worker.Kill());
         });
     }
 
@@ -120,67 +147,164 @@ internal sealed class ProcessExecutor : IExecutor
         }
     }
 
-    private async Task RunAsync(IProcessTask task)
+    void IProcessWorkerOwner.OnReply(ProcessWorker worker, ProcessWorker.Assignment assignment, ProcessFrame frame)
     {
-        var handle = task.Handle;
-        ProcessWorker worker;
-        try
-        {
-            worker = TakeIdle() ?? await ProcessWorker.StartAsync(Command, StartTimeout, _clock).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The failure to start a worker belongs on the task's handle.
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            long now = _clock.Now;
-            bool began = handle.TryBegin(now);
-            _ = handle.End(began ? TaskState.Faulted : TaskState.Canceled, began ? error : null, now, takeNext: false);
-            return;
-        }
+        var task = assignment.Task;
+        var (outcome, failure) = Interpret(task, ProcessTaskReply.From(Outcome(frame.Kind), worker.ProcessId, Environment.MachineName, frame.Payload));
+        Release(worker);
+        End(task, outcome, failure);
+    }
 
-        if (!handle.TryBegin(_clock.Now))
-        {
-            Return(worker, healthy: true);
-            _ = handle.End(TaskState.Canceled, null, _clock.Now, takeNext: false);
-            return;
-        }
-
-        // The task's activity spans the round trip; this method's flow goes on under the one it had.
-        handle.StartTrace().End();
-
-        lock (_gate)
-        {
-            _busy.Add(worker, handle);
-        }
-
-        TaskState outcome;
-        Exception? failure = null;
-        bool healthy = true;
-        using (handle.CancellationToken.UnsafeRegister(static state => ((Action)state!)(), (Action)(() => worker.RequestCancel(handle.Id))))
-        {
-            try
-            {
-                var frame = await worker.RunAsync(handle.Id, handle.Name, task.MethodId, task.Arguments).ConfigureAwait(false);
-                (outcome, failure) = Interpret(task, ProcessTaskReply.From(Outcome(frame.Kind), worker.ProcessId, Environment.MachineName, frame.Payload));
-            }
-            catch (ProcessWorkerException error)
-            {
-                healthy = false;
-                (outcome, failure) = handle.IsCancellationRequested ? (TaskState.Canceled, null) : (TaskState.Faulted, error);
-                if (failure is not null)
-                {
-                    Log.ProcessWorkerLost(Logger, worker.ProcessId, handle.Name ?? "task", handle.Id, error.Message);
-                }
-            }
-        }
-
+    void IProcessWorkerOwner.OnLost(ProcessWorker worker, ProcessWorker.Assignment? assignment, bool delivered, string reason, Exception cause)
+    {
         lock (_gate)
         {
             _busy.Remove(worker);
+            _idle.Remove(worker);
         }
 
-        Return(worker, healthy);
-        _ = handle.End(outcome, failure, _clock.Now, takeNext: false);
+        worker.Kill();
+        worker.Close(_clock);
+        if (assignment is null)
+        {
+            return; // lost while idle: it is simply not used again
+        }
+
+        var task = assignment.Task;
+        var handle = task.Handle;
+        if (!delivered && assignment.Attempt + 1 < MaxAttempts)
+        {
+            Hand(new ProcessWorker.Assignment(task, assignment.Attempt + 1)); // it never reached the worker
+            return;
+        }
+
+        if (handle.IsCancellationRequested)
+        {
+            End(task, TaskState.Canceled, null);
+            return;
+        }
+
+        Log.ProcessWorkerLost(Logger, worker.ProcessId, handle.Name, handle.Id, reason);
+        End(task, TaskState.Faulted, new ProcessWorkerException(reason, cause));
+    }
+
+    /// <summary>Gives the task to an idle worker, or starts one for it on a thread of its own.</summary>
+    private void Hand(ProcessWorker.Assignment assignment)
+    {
+        ProcessWorker? worker = null;
+        lock (_gate)
+        {
+            while (_idle.Count > 0)
+            {
+                worker = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+                if (!worker.IsLost)
+                {
+                    break;
+                }
+
+                worker = null; // lost while idle, just now: its reader thread is reporting it
+            }
+        }
+
+        if (worker is not null)
+        {
+            Assign(worker, assignment);
+            return;
+        }
+
+        new Thread(static state =>
+        {
+            var (executor, command, assignment) = ((ProcessExecutor, ProcessWorkerCommand, ProcessWorker.Assignment))state!;
+            executor.StartFor(command, assignment);
+        })
+        {
+            IsBackground = true,
+            Name = "Atasker worker process start",
+        }.UnsafeStart((this, Command, assignment));
+    }
+
+    private void StartFor(ProcessWorkerCommand command, ProcessWorker.Assignment assignment)
+    {
+        ProcessWorker worker;
+        try
+        {
+            worker = ProcessWorker.Start(command, StartTimeout, _clock, this);
+        }
+        catch (ProcessWorkerException error)
+        {
+            if (assignment.Attempt == 0)
+            {
+                Refuse(assignment.Task, error);
+            }
+            else
+            {
+                End(assignment.Task, assignment.Task.Handle.IsCancellationRequested ? TaskState.Canceled : TaskState.Faulted, error);
+            }
+
+            return;
+        }
+
+        Assign(worker, assignment);
+    }
+
+    /// <summary>
+    /// Gives a worker the task: it begins (Started) now, unless it was canceled while it waited for a worker (then the
+    /// worker goes back to idle and the task ends Canceled), and its cancellation is passed on to the worker.
+    /// </summary>
+    private void Assign(ProcessWorker worker, ProcessWorker.Assignment assignment)
+    {
+        var task = assignment.Task;
+        var handle = task.Handle;
+        bool begun = assignment.Attempt == 0 ? handle.TryBegin(_clock.Now) : !handle.IsCancellationRequested;
+        if (!begun)
+        {
+            Release(worker);
+            End(task, TaskState.Canceled, null);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _busy[worker] = assignment;
+        }
+
+        if (assignment.Attempt == 0)
+        {
+            // The task's activity spans the round trip; this thread goes on under the one it had.
+            handle.StartTrace().End();
+
+            // Registered once the worker is known: a cancel that came first is passed on at once.
+            task.CancelRegistration = handle.CancellationToken.UnsafeRegister(static state => ((Canceler)state!).Cancel(), new Canceler(this, task));
+        }
+
+        worker.Run(assignment);
+    }
+
+    /// <summary>A worker is done with its task: it is free before the handle ends, so whatever the freed slot admits
+    /// can have it.</summary>
+    private void Release(ProcessWorker worker)
+    {
+        lock (_gate)
+        {
+            _busy.Remove(worker);
+            _idle.Add(worker);
+        }
+    }
+
+    /// <summary>Ends a task that could not be given to any worker: Faulted with <paramref name="error"/>, or Canceled if
+    /// it was canceled before it could begin.</summary>
+    private void Refuse(IProcessTask task, Exception error)
+    {
+        bool begun = task.Handle.TryBegin(_clock.Now);
+        End(task, begun ? TaskState.Faulted : TaskState.Canceled, error);
+    }
+
+    /// <summary>Ends a task: the cancel link goes, then the handle ends (giving its slot back).</summary>
+    private void End(IProcessTask task, TaskState outcome, Exception? failure)
+    {
+        task.CancelRegistration.Dispose();
+        _ = task.Handle.End(outcome, outcome == TaskState.Faulted ? failure : null, _clock.Now, takeNext: false);
     }
 
     private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessTaskReply reply)
@@ -253,26 +377,25 @@ internal sealed class ProcessExecutor : IExecutor
         _ => ProcessTaskOutcome.Refused,
     };
 
-    private ProcessWorker? TakeIdle()
+    /// <summary>Passes a handle's cancel on to the worker running its task.</summary>
+    private sealed class Canceler(ProcessExecutor executor, IProcessTask task)
     {
-        lock (_gate)
+        public void Cancel()
         {
-            return _idle.TryPop(out var worker) ? worker : null;
-        }
-    }
-
-    private void Return(ProcessWorker worker, bool healthy)
-    {
-        if (healthy)
-        {
-            lock (_gate)
+            ProcessWorker? worker = null;
+            lock (executor._gate)
             {
-                _idle.Push(worker);
-                return;
+                foreach (var (busy, assignment) in executor._busy)
+                {
+                    if (assignment.Task == task)
+                    {
+                        worker = busy;
+                        break;
+                    }
+                }
             }
-        }
 
-        worker.Kill();
-        worker.Close(_clock);
+            worker?.RequestCancel(task.Handle.Id);
+        }
     }
 }

@@ -44,16 +44,61 @@ internal static class ProcessFrames
     /// <summary>The protocol both sides must speak.</summary>
     public const int ProtocolVersion = 1;
 
-    /// <summary>The largest frame (arguments or result) a process task may send: 512 MiB.</summary>
-    public const int MaxFrameBytes = 512 * 1024 * 1024;
+    /// <summary>The largest frame (arguments or result) a process task may send: 512 MiB (tests lower it).</summary>
+    public static int MaxFrameBytes { get; set; } = DefaultMaxFrameBytes;
+
+    /// <summary>512 MiB.</summary>
+    public const int DefaultMaxFrameBytes = 512 * 1024 * 1024;
 
     private const int HeaderBytes = 4 + 1 + 8;
+    private const int RunPrefixBytes = 8 + 4;
 
     /// <summary>Writes a frame (blocking: the dedicated threads that own a pipe's writes call it).</summary>
+    /// <exception cref="ProcessFrameTooLargeException">The payload is over <see cref="MaxFrameBytes"/>; nothing was written.</exception>
     public static void Write(Stream stream, ProcessFrame frame)
     {
+        ThrowIfTooLarge(frame.Payload.Length);
         stream.Write(Encode(frame));
         stream.Flush();
+    }
+
+    /// <summary>The payload of a task's Run frame: the method id and the length-prefixed arguments (the envelope of
+    /// <see cref="RemoteTaskRequest.Body"/>).</summary>
+    public static long RunPayloadBytes(byte[] arguments) => RunPrefixBytes + (long)arguments.Length;
+
+    /// <summary>Writes a task's Run frame without copying large arguments into a frame first.</summary>
+    /// <exception cref="ProcessFrameTooLargeException">The frame would be over <see cref="MaxFrameBytes"/>; nothing was written.</exception>
+    public static void WriteRun(Stream stream, long taskId, ulong methodId, byte[] arguments)
+    {
+        long payload = RunPayloadBytes(arguments);
+        ThrowIfTooLarge(payload);
+        bool split = arguments.Length > 16 * 1024;
+        var buffer = new byte[HeaderBytes + RunPrefixBytes + (split ? 0 : arguments.Length)];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)(1 + 8 + payload));
+        buffer[4] = (byte)ProcessFrameKind.Run;
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(5), taskId);
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(HeaderBytes), methodId);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(HeaderBytes + 8), arguments.Length);
+        if (split)
+        {
+            stream.Write(buffer);
+            stream.Write(arguments);
+        }
+        else
+        {
+            arguments.CopyTo(buffer, HeaderBytes + RunPrefixBytes);
+            stream.Write(buffer);
+        }
+
+        stream.Flush();
+    }
+
+    private static void ThrowIfTooLarge(long payload)
+    {
+        if (payload > MaxFrameBytes)
+        {
+            throw new ProcessFrameTooLargeException(payload, MaxFrameBytes);
+        }
     }
 
     /// <summary>Reads one frame, blocking; null when the stream ended cleanly between frames.</summary>

@@ -11,6 +11,9 @@ internal interface IProcessTask
 
     byte[] Arguments { get; }
 
+    /// <summary>The link from the handle's token to the worker running it (set when the task begins).</summary>
+    System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
+
     /// <summary>Decodes the worker's result into the handle (before the handle ends).</summary>
     void ReadResult(ProcessReader result);
 }
@@ -24,6 +27,8 @@ internal sealed class ProcessTask<TResult>(ulong methodId, byte[] arguments, Fun
     public ulong MethodId { get; } = methodId;
 
     public byte[] Arguments { get; } = arguments;
+
+    public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
     public void ReadResult(ProcessReader result)
     {
@@ -40,6 +45,8 @@ internal sealed class ProcessTask(ulong methodId, byte[] arguments) : TaskHandle
     public ulong MethodId { get; } = methodId;
 
     public byte[] Arguments { get; } = arguments;
+
+    public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
     public void ReadResult(ProcessReader result) => result.EnsureFullyRead();
 }

@@ -1,18 +1,30 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.IO.Pipes;
 using System.Security.Cryptography;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace Atasker;
 
+/// <summary>What a worker process's parent side reports to its pool, on the worker's own threads.</summary>
+internal interface IProcessWorkerOwner
+{
+    /// <summary>The task's reply arrived (on the worker's reader thread).</summary>
+    void OnReply(ProcessWorker worker, ProcessWorker.Assignment assignment, ProcessFrame frame);
+
+    /// <summary>The worker is gone (its pipe ended or broke). <paramref name="assignment"/> is the task it had, if any;
+    /// <paramref name="delivered"/> says whether its Run frame had been written (it may have run) or not (it never
+    /// reached the worker and may run elsewhere).</summary>
+    void OnLost(ProcessWorker worker, ProcessWorker.Assignment? assignment, bool delivered, string reason, Exception cause);
+}
+
 /// <summary>
 /// The parent's side of one worker process: the child, and a dedicated duplex pipe to it (stdout and stderr stay the
-/// child's own, so a body may print). One task at a time. Writes are blocking and serialized; a dedicated reader
-/// thread blocks on the pipe and completes the pending task's reply itself, so a round trip costs no thread-pool hop.
-/// The end of the pipe is how each side learns that the other died.
+/// child's own, so a body may print). One task at a time. A writer thread sends the frames (so a large argument never
+/// blocks the thread that submitted it), a reader thread blocks on the pipe and reports each reply; neither needs the
+/// .NET ThreadPool. The end of the pipe is how each side learns that the other died.
 /// </summary>
 internal sealed class ProcessWorker
 {
@@ -22,55 +34,75 @@ internal sealed class ProcessWorker
     /// <summary>How long a closed worker has to exit before it is killed.</summary>
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a worker that is starting is checked for having exited before it connected.</summary>
+    private static readonly TimeSpan StartPoll = TimeSpan.FromMilliseconds(20);
+
     private readonly Process _process;
     private readonly NamedPipeServerStream _pipe;
-    private readonly object _writeGate = new();
+    private readonly IProcessWorkerOwner _owner;
     private readonly object _gate = new();
 
-    // The task in flight and its reply, guarded by _gate; _broken is set once the pipe has ended or failed.
-    private TaskCompletionSource<ProcessFrame>? _pending;
-    private long _pendingId;
-    private string _pendingName = "";
-    private Exception? _broken;
+    // Guarded by _gate. The task the worker has (one at most), how far its Run frame got, the cancels to send, and
+    // why the pipe ended (null while it works).
+    private Assignment? _assignment;
+    private Delivery _delivery;
+    private readonly Queue<long> _cancels = new();
+    private string? _lostReason;
+    private Exception? _lostCause;
     private int _killed;
+    private int _closed;
 
-    private ProcessWorker(Process process, NamedPipeServerStream pipe)
+    private ProcessWorker(Process process, NamedPipeServerStream pipe, IProcessWorkerOwner owner)
     {
         _process = process;
         _pipe = pipe;
+        _owner = owner;
         ProcessId = process.Id;
-        new Thread(ReadReplies) { IsBackground = true, Name = $"Atasker worker {ProcessId} reader" }.Start();
+        new Thread(ReadReplies) { IsBackground = true, Name = $"Atasker worker {ProcessId} reader" }.UnsafeStart();
+        new Thread(WriteFrames) { IsBackground = true, Name = $"Atasker worker {ProcessId} writer" }.UnsafeStart();
+    }
+
+    private enum Delivery
+    {
+        None,
+        Queued,
+        Writing,
+        Delivered,
     }
 
     public int ProcessId { get; }
 
-    /// <summary>Starts a worker and waits for its hello; any failure is a <see cref="ProcessWorkerException"/>, within
-    /// <paramref name="timeout"/> at most.</summary>
-    public static async Task<ProcessWorker> StartAsync(ProcessWorkerCommand command, TimeSpan timeout, SupervisorClock clock)
+    /// <summary>Whether the worker's pipe has ended or broken (it takes no more tasks).</summary>
+    public bool IsLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lostReason is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a worker and waits for its hello, on the calling thread (a thread of its own: this takes tens of
+    /// milliseconds); any failure is a <see cref="ProcessWorkerException"/>, within <paramref name="timeout"/> at most.
+    /// The deadline, and the check that the child has not exited before connecting, run on
+    /// <paramref name="clock"/>.
+    /// </summary>
+    public static ProcessWorker Start(ProcessWorkerCommand command, TimeSpan timeout, SupervisorClock clock, IProcessWorkerOwner owner)
     {
         string name = $"atasker-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.None);
         Process? process = null;
-
-        // The start's deadline runs on the supervisor's clock. The source is never disposed: a late expiry may still
-        // cancel it harmlessly.
-        var deadline = new CancellationTokenSource();
-        var expiry = clock.CancelAfter(deadline, timeout);
+        var watch = new StartWatch(pipe, clock, clock.Now + clock.ToUnits(timeout));
         try
         {
             process = Process.Start(CreateStartInfo(command, name))
                 ?? throw new ProcessWorkerException($"The worker process '{command}' did not start.");
-            var connected = pipe.WaitForConnectionAsync(deadline.Token);
-            var exited = process.WaitForExitAsync(deadline.Token);
-            if (await Task.WhenAny(connected, exited).ConfigureAwait(false) == exited && !connected.IsCompletedSuccessfully)
-            {
-                throw new ProcessWorkerException(process.HasExited
-                    ? $"The worker process '{command}' exited with code {process.ExitCode} before connecting; its error output, if any, is above."
-                    : $"The worker process '{command}' did not connect within {timeout}.");
-            }
-
-            await connected.ConfigureAwait(false);
-            var hello = await ProcessFrames.ReadAsync(pipe, deadline.Token).ConfigureAwait(false);
+            watch.Begin(process);
+            pipe.WaitForConnection();
+            var hello = ProcessFrames.Read(pipe);
             if (hello is not { Kind: ProcessFrameKind.Hello } frame)
             {
                 throw new ProcessWorkerException($"The worker process '{command}' did not greet (it is not an Atasker worker, or it exited).");
@@ -82,60 +114,72 @@ internal sealed class ProcessWorker
                 throw new ProcessWorkerException($"The worker process '{command}' speaks protocol {version}, this app {ProcessFrames.ProtocolVersion}: rebuild both with the same Atasker.");
             }
 
-            return new ProcessWorker(process, pipe);
+            if (!watch.Finish())
+            {
+                throw new IOException("The pipe was closed by the start's deadline."); // just now: reported below
+            }
+
+            return new ProcessWorker(process, pipe, owner);
         }
         catch (Exception error)
         {
+            watch.Finish();
             Kill(process);
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            throw error is ProcessWorkerException ? error : new ProcessWorkerException($"The worker process '{command}' could not be started: {error.Message}", error);
-        }
-        finally
-        {
-            expiry.Disarm();
-        }
-    }
-
-    /// <summary>Sends a task; the returned task ends with the frame that ends it (Result, Fault, Canceled or Error),
-    /// or with <see cref="ProcessWorkerException"/> when the worker dies or breaks the protocol meanwhile.</summary>
-    public Task<ProcessFrame> RunAsync(long taskId, string taskName, ulong methodId, byte[] arguments)
-    {
-        // Continuations run on the reader thread when the reply arrives: the executor's few steps, then back to reading.
-        var reply = new TaskCompletionSource<ProcessFrame>();
-        lock (_gate)
-        {
-            if (_broken is not null)
+            pipe.Dispose();
+            if (error is ProcessWorkerException)
             {
-                return Task.FromException<ProcessFrame>(new ProcessWorkerException($"Worker process {ProcessId} is no longer usable.", _broken));
+                throw;
             }
 
-            _pending = reply;
-            _pendingId = taskId;
-            _pendingName = taskName;
-        }
+            if (watch.Outcome == StartWatch.Exited)
+            {
+                throw new ProcessWorkerException($"The worker process '{command}' exited with code {process!.ExitCode} before connecting; its error output, if any, is above.", error);
+            }
 
-        try
-        {
-            Send(new ProcessFrame(ProcessFrameKind.Run, taskId, RemoteTaskRequest.EncodeBody(methodId, arguments)));
-        }
-        catch (IOException)
-        {
-            // The reader thread sees the pipe end too and fails the pending reply with the exit code.
-        }
+            if (watch.Outcome == StartWatch.TimedOut)
+            {
+                throw new ProcessWorkerException($"The worker process '{command}' did not connect within {timeout}.", error);
+            }
 
-        return reply.Task;
+            throw new ProcessWorkerException($"The worker process '{command}' could not be started: {error.Message}", error);
+        }
     }
 
-    /// <summary>Asks the worker to signal the running task's token; a failure to ask is ignored (the task ends anyway).</summary>
+    /// <summary>Gives the worker a task: its writer thread sends it. If the worker is lost before the frame is written,
+    /// the owner hears of it (not delivered) and may send the task elsewhere.</summary>
+    public void Run(Assignment assignment)
+    {
+        lock (_gate)
+        {
+            if (_assignment is not null)
+            {
+                throw new InvalidOperationException($"Worker process {ProcessId} already runs task {_assignment.Task.Handle.Id}.");
+            }
+
+            _assignment = assignment;
+            if (_lostReason is null)
+            {
+                _delivery = Delivery.Queued;
+                Monitor.PulseAll(_gate);
+                return;
+            }
+
+            _assignment = null;
+        }
+
+        _owner.OnLost(this, assignment, delivered: false, _lostReason!, _lostCause!);
+    }
+
+    /// <summary>Asks the worker to signal the running task's token; ignored once the worker is gone.</summary>
     public void RequestCancel(long taskId)
     {
-        try
+        lock (_gate)
         {
-            Send(new ProcessFrame(ProcessFrameKind.Cancel, taskId, ReadOnlyMemory<byte>.Empty));
-        }
-        catch (Exception error) when (error is IOException or ObjectDisposedException)
-        {
-            // The worker is gone; its task fails on its own.
+            if (_lostReason is null)
+            {
+                _cancels.Enqueue(taskId);
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
@@ -152,6 +196,18 @@ internal sealed class ProcessWorker
     /// period is killed then, on <paramref name="clock"/>.</summary>
     public void Close(SupervisorClock clock)
     {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return; // the writer and the reader may both report the end
+        }
+
+        lock (_gate)
+        {
+            _lostReason ??= $"Worker process {ProcessId} was closed.";
+            _lostCause ??= new ObjectDisposedException(nameof(ProcessWorker));
+            Monitor.PulseAll(_gate); // the writer leaves
+        }
+
         try
         {
             _pipe.Dispose();
@@ -172,12 +228,230 @@ internal sealed class ProcessWorker
         });
     }
 
-
-    private void Send(ProcessFrame frame)
+    /// <summary>The writer thread: sends Run and Cancel frames as they come, until the worker is lost.</summary>
+    private void WriteFrames()
     {
-        lock (_writeGate)
+        while (true)
         {
-            ProcessFrames.Write(_pipe, frame);
+            Assignment? run = null;
+            long cancel = 0;
+            lock (_gate)
+            {
+                while (_lostReason is null && _delivery != Delivery.Queued && _cancels.Count == 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_lostReason is not null)
+                {
+                    return; // the reader, or Close, reports what the worker had
+                }
+
+                if (_cancels.Count > 0)
+                {
+                    cancel = _cancels.Dequeue();
+                }
+                else
+                {
+                    run = _assignment;
+                    _delivery = Delivery.Writing;
+                }
+            }
+
+            try
+            {
+                if (run is not null)
+                {
+                    var task = run.Task;
+                    ProcessFrames.WriteRun(_pipe, task.Handle.Id, task.MethodId, task.Arguments);
+                }
+                else
+                {
+                    ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Cancel, cancel, ReadOnlyMemory<byte>.Empty));
+                }
+            }
+            catch (Exception error) when (error is IOException or ObjectDisposedException)
+            {
+                // The worker is gone. A Run frame that could not be written never reached it.
+                Lose($"Worker process {ProcessId} could not be written to: {error.Message}", error, byWriter: true);
+                return;
+            }
+
+            if (run is not null)
+            {
+                bool lost;
+                lock (_gate)
+                {
+                    _delivery = Delivery.Delivered;
+                    lost = _lostReason is not null && _assignment == run;
+                    if (lost)
+                    {
+                        _assignment = null;
+                    }
+                }
+
+                if (lost)
+                {
+                    // The reader saw the pipe end while this frame was being written: it may have been read.
+                    _owner.OnLost(this, run, delivered: true, _lostReason!, _lostCause!);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>The worker is gone: the task it had, if any, goes back to the owner (delivered or not), and the writer
+    /// leaves. A Run frame being written is left to the writer, which knows whether it got through.</summary>
+    /// <param name="reason">How the worker ended, for the task's failure.</param>
+    /// <param name="cause">The error that showed it.</param>
+    /// <param name="byWriter">Whether the writer failed to write (then a frame it was writing did not get through).</param>
+    private void Lose(string reason, Exception cause, bool byWriter)
+    {
+        Assignment? assignment;
+        bool delivered;
+        lock (_gate)
+        {
+            if (_lostReason is null)
+            {
+                _lostReason = reason;
+                _lostCause = cause;
+            }
+
+            assignment = _assignment;
+            delivered = _delivery == Delivery.Delivered;
+            if (assignment is not null && _delivery == Delivery.Writing && !byWriter)
+            {
+                assignment = null; // the writer decides
+            }
+            else
+            {
+                _assignment = null;
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+
+        _owner.OnLost(this, assignment, delivered, _lostReason!, _lostCause!);
+    }
+
+    /// <summary>The reader thread: hands each reply to the owner; when the pipe ends or breaks, reports the worker lost
+    /// with how it ended, and stops.</summary>
+    private void ReadReplies()
+    {
+        Exception? failure;
+        try
+        {
+            while (ProcessFrames.Read(_pipe) is { } frame)
+            {
+                Assignment? assignment;
+                lock (_gate)
+                {
+                    assignment = _assignment;
+                    bool expected = assignment is not null && frame.TaskId == assignment.Task.Handle.Id
+                        && frame.Kind is ProcessFrameKind.Result or ProcessFrameKind.Fault or ProcessFrameKind.Canceled or ProcessFrameKind.Error;
+                    if (!expected)
+                    {
+                        throw new ProcessProtocolException($"Worker process {ProcessId} sent an unexpected {frame.Kind} frame for task {frame.TaskId} while running task {assignment?.Task.Handle.Id ?? 0}.");
+                    }
+
+                    _assignment = null;
+                    _delivery = Delivery.None;
+                }
+
+                _owner.OnReply(this, assignment!, frame);
+            }
+
+            failure = null;
+        }
+        catch (ProcessProtocolException error)
+        {
+            Kill();
+            failure = error;
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            failure = error;
+        }
+
+        string name;
+        lock (_gate)
+        {
+            name = _assignment?.Task.Handle.Name ?? "";
+        }
+
+        string reason = failure is ProcessProtocolException
+            ? $"Worker process {ProcessId} broke the protocol while running '{name}': {failure.Message}"
+            : DescribeExit(name);
+        Lose(reason, failure ?? new EndOfStreamException("The worker closed its pipe."), byWriter: false);
+    }
+
+    private string DescribeExit(string taskName)
+    {
+        string running = taskName.Length > 0 ? $" while running '{taskName}'" : " while idle";
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
+        {
+            Kill();
+            return $"Worker process {ProcessId} closed its pipe{running} and was killed.";
+        }
+
+        return Volatile.Read(ref _killed) != 0
+            ? $"Worker process {ProcessId} was stopped{running}."
+            : $"Worker process {ProcessId} exited with code {_process.ExitCode}{running}.";
+    }
+
+    /// <summary>A task given to a worker, with how many workers it was given to before (a worker lost before its Run
+    /// frame was written does not count against the task, but the tries are bounded).</summary>
+    internal sealed class Assignment(IProcessTask task, int attempt)
+    {
+        public IProcessTask Task { get; } = task;
+
+        public int Attempt { get; } = attempt;
+    }
+
+    /// <summary>
+    /// The deadline of a start and the check that the child is still alive while the parent waits for it to connect,
+    /// on the clock; either closes the pipe, which ends the blocking wait. <see cref="Finish"/> calls them off and says
+    /// whether the start got through first.
+    /// </summary>
+    private sealed class StartWatch(NamedPipeServerStream pipe, SupervisorClock clock, long deadline)
+    {
+        public const int Running = 0;
+        public const int Succeeded = 1;
+        public const int Exited = 2;
+        public const int TimedOut = 3;
+
+        private ClockTimer? _timer;
+        private Process? _process;
+        private int _outcome;
+
+        public int Outcome => Volatile.Read(ref _outcome);
+
+        public void Begin(Process process)
+        {
+            _process = process;
+            _timer = clock.CreateTimer(static watch => ((StartWatch)watch!).Check(), this);
+            _timer.Arm(Math.Min(deadline, clock.Now + clock.ToUnits(StartPoll)));
+        }
+
+        public bool Finish()
+        {
+            _timer?.Disarm();
+            return Interlocked.CompareExchange(ref _outcome, Succeeded, Running) is Running or Succeeded;
+        }
+
+        private void Check()
+        {
+            int outcome = _process!.HasExited ? Exited : clock.Now >= deadline ? TimedOut : Running;
+            if (outcome == Running)
+            {
+                _timer!.Arm(Math.Min(deadline, clock.Now + clock.ToUnits(StartPoll)));
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _outcome, outcome, Running) == Running)
+            {
+                pipe.Dispose(); // ends WaitForConnection or the read of the hello
+            }
         }
     }
 
@@ -216,75 +490,5 @@ internal sealed class ProcessWorker
         {
             // Already gone.
         }
-    }
-
-    /// <summary>The reader thread: hands each reply to the pending task; when the pipe ends or breaks, fails the
-    /// pending task with how the worker ended, and stops.</summary>
-    private void ReadReplies()
-    {
-        Exception? failure;
-        try
-        {
-            while (ProcessFrames.Read(_pipe) is { } frame)
-            {
-                TaskCompletionSource<ProcessFrame>? reply;
-                lock (_gate)
-                {
-                    bool expected = frame.TaskId == _pendingId && frame.Kind is ProcessFrameKind.Result or ProcessFrameKind.Fault or ProcessFrameKind.Canceled or ProcessFrameKind.Error;
-                    if (!expected)
-                    {
-                        throw new ProcessProtocolException($"Worker process {ProcessId} sent an unexpected {frame.Kind} frame for task {frame.TaskId} while running task {_pendingId}.");
-                    }
-
-                    reply = _pending;
-                    _pending = null;
-                    _pendingId = 0;
-                }
-
-                reply?.TrySetResult(frame);
-            }
-
-            failure = null;
-        }
-        catch (ProcessProtocolException error)
-        {
-            Kill();
-            failure = error;
-        }
-        catch (Exception error) when (error is IOException or ObjectDisposedException)
-        {
-            failure = error;
-        }
-
-        TaskCompletionSource<ProcessFrame>? orphan;
-        string name;
-        lock (_gate)
-        {
-            _broken = failure ?? new EndOfStreamException("The worker closed its pipe.");
-            orphan = _pending;
-            name = _pendingName;
-            _pending = null;
-        }
-
-        if (orphan is not null)
-        {
-            string message = failure is ProcessProtocolException
-                ? $"Worker process {ProcessId} broke the protocol while running '{name}': {failure.Message}"
-                : DescribeExit(name);
-            orphan.TrySetException(new ProcessWorkerException(message, _broken));
-        }
-    }
-
-    private string DescribeExit(string taskName)
-    {
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
-        {
-            Kill();
-            return $"Worker process {ProcessId} closed its pipe while running '{taskName}' and was killed.";
-        }
-
-        return Volatile.Read(ref _killed) != 0
-            ? $"Worker process {ProcessId} was stopped while running '{taskName}'."
-            : $"Worker process {ProcessId} exited with code {_process.ExitCode} while running '{taskName}'.";
     }
 }

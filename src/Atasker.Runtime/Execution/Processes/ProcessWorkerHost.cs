@@ -111,6 +111,10 @@ public static class ProcessWorkerHost
 
             return ProcessTaskReply.Refused($"Worker process {Environment.ProcessId} ({Environment.ProcessPath}) has no process task with id 0x{methodId:x16}: it was built from other code than the app that sent the task.");
         }
+        catch (ProcessFrameTooLargeException error)
+        {
+            return ProcessTaskReply.Refused($"Worker process {Environment.ProcessId}: the result of task 0x{methodId:x16} is too large to send back: {error.Message}");
+        }
         catch (ProcessProtocolException error)
         {
             return ProcessTaskReply.Refused($"Worker process {Environment.ProcessId} could not decode the arguments of task 0x{methodId:x16}: {error.Message}");
@@ -201,7 +205,15 @@ public static class ProcessWorkerHost
                     _cancellation = null;
                 }
 
-                Send(reply);
+                try
+                {
+                    Send(reply);
+                }
+                catch (ProcessFrameTooLargeException error)
+                {
+                    var refused = ProcessTaskReply.Refused($"Worker process {Environment.ProcessId} could not send the reply: {error.Message}");
+                    Send(new ProcessFrame(ProcessFrameKind.Error, reply.TaskId, refused.Payload));
+                }
             }
         }
 

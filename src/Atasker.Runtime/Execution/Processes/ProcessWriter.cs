@@ -159,7 +159,7 @@ public sealed class ProcessWriter
             long needed = (long)_length + count;
             if (needed > ProcessFrames.MaxFrameBytes)
             {
-                throw new ProcessProtocolException($"A process task's data would exceed {ProcessFrames.MaxFrameBytes} bytes.");
+                throw new ProcessFrameTooLargeException(needed, ProcessFrames.MaxFrameBytes);
             }
 
             Array.Resize(ref _buffer, (int)Math.Min(ProcessFrames.MaxFrameBytes, Math.Max(needed, (long)_buffer.Length * 2)));

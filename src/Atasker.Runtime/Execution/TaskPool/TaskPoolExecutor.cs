@@ -203,6 +203,18 @@ public sealed class TaskPoolExecutor : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"TaskPoolExecutor '{TaskNamePrefix}' (max {MaxWorkers} workers)";
 
+    /// <summary>Whether the executor was shut down.</summary>
+    internal bool IsShutDown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shutdown;
+            }
+        }
+    }
+
     /// <summary>Throws when the executor no longer accepts work.</summary>
     internal void ThrowIfShutDown()
     {

@@ -16,7 +16,7 @@ namespace Atasker;
 /// asks for a result. The consumer awaits the submitted items in order.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; it is only ever canceled.")]
-internal sealed class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult>
+internal sealed partial class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult>
 {
     private readonly TaskPoolExecutor _executor;
     private readonly Func<TArgument, Task<TResult>> _fn;
@@ -49,7 +49,12 @@ internal sealed class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult
             throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "bufferSize must be greater than 0 (or null to submit every item at once).");
         }
 
-        executor.ThrowIfShutDown();
+        // As concurrent.futures: after a shutdown, a map over nothing yields nothing; a map with work is refused.
+        if (executor.IsShutDown && !(source is SyncSource<TArgument> values && values.IsEmpty()))
+        {
+            executor.ThrowIfShutDown();
+        }
+
         var map = new TaskPoolMap<TArgument, TResult>(executor, fn, source, bufferSize);
         _ = map.PumpAsync();
         return map;
@@ -62,7 +67,7 @@ internal sealed class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult
             throw new InvalidOperationException("The results of TaskPoolExecutor.Map can be enumerated only once.");
         }
 
-        return Results(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        return new Enumerator(this, Results(cancellationToken).GetAsyncEnumerator(cancellationToken));
     }
 
     private async Task PumpAsync()
@@ -145,7 +150,8 @@ internal sealed class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult
     }
 
     /// <summary>The consumer is done (finished, failed, or left early): what has not run never will, and failures
-    /// nobody will look at are observed.</summary>
+    /// nobody will look at are observed. Called by the results' own finally and by the enumerator's disposal (which
+    /// may come before the first read, when that finally has never been entered); doing it twice is harmless.</summary>
     private void CancelRest(ChannelReader<Task<TResult>> reader)
     {
         _cancel.Cancel();
@@ -156,6 +162,26 @@ internal sealed class TaskPoolMap<TArgument, TResult> : IAsyncEnumerable<TResult
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
+        }
+    }
+}
+
+/// <summary>
+/// The results' enumerator: disposing it cancels what is pending whenever that happens, even before the first
+/// <c>MoveNextAsync</c> (an iterator's <c>finally</c> runs only once it has started).
+/// </summary>
+internal sealed partial class TaskPoolMap<TArgument, TResult>
+{
+    private sealed class Enumerator(TaskPoolMap<TArgument, TResult> map, IAsyncEnumerator<TResult> results) : IAsyncEnumerator<TResult>
+    {
+        public TResult Current => results.Current;
+
+        public ValueTask<bool> MoveNextAsync() => results.MoveNextAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            map.CancelRest(map._submitted.Reader);
+            await results.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
@@ -174,12 +200,27 @@ internal abstract class MapSource<T> : IAsyncDisposable
 internal sealed class SyncSource<T>(IEnumerable<T> source) : MapSource<T>
 {
     private IEnumerator<T>? _enumerator;
+    private bool? _peeked; // the first MoveNext, made by IsEmpty before the pump reads
 
     public override T Current => _enumerator!.Current;
+
+    /// <summary>Whether the sequence has no value (reads its first one, which the pump then gets first).</summary>
+    public bool IsEmpty()
+    {
+        _enumerator ??= source.GetEnumerator();
+        _peeked ??= _enumerator.MoveNext();
+        return !_peeked.Value;
+    }
 
     public override ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
     {
         _enumerator ??= source.GetEnumerator();
+        if (_peeked is { } peeked)
+        {
+            _peeked = null;
+            return new ValueTask<bool>(peeked);
+        }
+
         return new ValueTask<bool>(_enumerator.MoveNext());
     }
 

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Atasker.ProcessTests.Tasks;
+
+namespace Atasker.ProcessTests;
+
+/// <summary>Worker processes killed at the worst moments, and frames too large to send.</summary>
+public sealed class ProcessFailureTests
+{
+    [Fact]
+    public async Task A_worker_killed_while_idle_is_replaced_and_the_next_task_runs()
+    {
+        var supervisor = Workers.Create(1);
+        var pids = new HashSet<int>();
+        for (int kill = 0; kill < 30; kill++)
+        {
+            int pid = await RemoteTasks.StartProcessId(supervisor.Options());
+            Assert.True(pids.Add(pid), "every task after a kill ran in a new worker");
+            Process.GetProcessById(pid).Kill();
+            Workers.Eventually(() => !Workers.IsAlive(pid), $"worker {pid} exited");
+        }
+
+        Assert.DoesNotContain(await RemoteTasks.StartProcessId(supervisor.Options()), pids);
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void A_storm_of_kills_faults_only_tasks_that_were_running_and_every_handle_ends()
+    {
+        var supervisor = Workers.Create(2);
+        var handles = new List<TaskHandle<int>>();
+        var random = new Random(17);
+        int kills = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            handles.Add(RemoteTasks.StartSleepThenProcessId(random.Next(1, 4), supervisor.Options()));
+            if (i % 13 == 12 && handles[^13] is var earlier && earlier.Wait(Workers.Patience) is var pid)
+            {
+                // A worker that just answered: idle now, or already running the next task.
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                    kills++;
+                }
+                catch (ArgumentException)
+                {
+                    // Killed already.
+                }
+            }
+        }
+
+        foreach (var handle in handles)
+        {
+            try
+            {
+                handle.Wait(Workers.Patience);
+            }
+            catch (ProcessWorkerException)
+            {
+                // A task whose worker was killed under it.
+            }
+        }
+
+        Assert.All(handles, handle => Assert.True(handle.IsFinished));
+        var faulted = handles.Where(handle => handle.State == TaskState.Faulted).ToList();
+        Assert.All(faulted, handle => Assert.Contains("while running 'RemoteTasks.SleepThenProcessId'", handle.Exception!.Message, StringComparison.Ordinal));
+        Assert.InRange(faulted.Count, 0, kills);
+        Assert.Equal(400 - faulted.Count, handles.Count(handle => handle.State == TaskState.Completed));
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public async Task A_frame_over_the_limit_is_not_sent_and_faults_its_task_naming_the_limit()
+    {
+        var supervisor = Workers.Create(1);
+        int limit = ProcessFrames.MaxFrameBytes;
+        ProcessFrames.MaxFrameBytes = 1024 * 1024;
+        try
+        {
+            // The arguments fit the encoder's limit, but the frame around them (method id, length) does not.
+            var tooLarge = RemoteTasks.StartLength(new byte[(1024 * 1024) - 5], supervisor.Options());
+            var error = await Assert.ThrowsAsync<ProcessFrameTooLargeException>(async () => await tooLarge);
+            Assert.Contains("'RemoteTasks.Length'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("1048576", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1024 * 1024, error.Limit);
+
+            // Far over: the launcher itself refuses to encode them.
+            Assert.Throws<ProcessFrameTooLargeException>(() => RemoteTasks.StartLength(new byte[2 * 1024 * 1024], supervisor.Options()));
+            Assert.Equal(1000, await RemoteTasks.StartLength(new byte[1000], supervisor.Options()));
+        }
+        finally
+        {
+            ProcessFrames.MaxFrameBytes = limit;
+        }
+
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public async Task A_large_argument_is_written_by_the_workers_thread_not_the_submitters()
+    {
+        var supervisor = Workers.Create(1);
+        Assert.Equal(1, await RemoteTasks.StartLength([1], supervisor.Options())); // a warm worker, idle
+        var data = new byte[96 * 1024 * 1024];
+
+        var clock = Stopwatch.StartNew();
+        var handle = RemoteTasks.StartLength(data, supervisor.Options());
+        var submitted = clock.Elapsed;
+        Assert.Equal(data.Length, await handle);
+        var total = clock.Elapsed;
+
+        // StartX encodes the arguments (a copy) and returns; the frame goes down the pipe afterwards.
+        Assert.True(submitted < total / 2, $"StartX took {submitted.TotalMilliseconds:F0} ms of a {total.TotalMilliseconds:F0} ms round trip.");
+        supervisor.Stop();
+    }
+}
