@@ -74,6 +74,29 @@ public sealed class StopAndCancelTests
     }
 
     [Fact]
+    public void A_queue_worker_stopped_while_the_run_of_its_last_item_waits_for_a_thread_still_runs_that_item()
+    {
+        // Found by the linearizability check of puts, stops and starts: the stop withdrew the run of the last item.
+        for (int round = 0; round < 200; round++)
+        {
+            var supervisor = new TaskSupervisor();
+            var ran = new System.Collections.Concurrent.ConcurrentBag<int>();
+            var worker = new QueueWorker<int>("items", (item, _) => ran.Add(item));
+            worker.Start(supervisor);
+            worker.Put(1);
+            worker.Stop(wait: true);
+            worker.Put(2);
+            worker.Put(3);
+            worker.Start(supervisor);
+            worker.Stop(wait: true);
+
+            Assert.Equal([1, 2, 3], ran.Order());
+            Assert.Equal(0, worker.Count);
+            supervisor.Stop();
+        }
+    }
+
+    [Fact]
     public void StopAsync_with_wait_from_the_supervisors_own_task_is_refused_with_advice_that_works()
     {
         var supervisor = new TaskSupervisor("self-stop");
@@ -148,6 +171,34 @@ public sealed class StopAndCancelTests
         Assert.Equal(3, supervisor.SubmitAsync(() => Task.FromResult(3), new TaskOptions { Loop = "stuck" }).Wait(Probe.Patience));
         release.Set();
         Assert.Equal(4, supervisor.SubmitAsync(() => Task.FromResult(4), new TaskOptions { Loop = "stuck" }).Wait(Probe.Patience));
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void A_task_canceled_after_it_was_handed_to_its_loop_ends_at_once_even_while_the_loop_is_busy()
+    {
+        // Found by the linearizability check of cancel against the hand-off: the handle said Canceled while its
+        // Completion stayed pending until the loop's thread got to the task.
+        var supervisor = new TaskSupervisor("busy-loop");
+        using var release = new ManualResetEventSlim(false);
+        using var entered = new ManualResetEventSlim(false);
+        var busy = supervisor.SubmitAsync(() =>
+        {
+            entered.Set();
+            release.Wait(Probe.Patience);
+            return Task.FromResult(1);
+        });
+        Assert.True(entered.Wait(Probe.Patience));
+        var handed = supervisor.SubmitAsync(() => Task.FromResult(2));
+        Assert.Equal(TaskState.Queued, handed.State);
+
+        Assert.True(handed.Cancel());
+
+        Assert.True(handed.Completion.IsCanceled, "the handle's Completion ended with the cancel");
+        Assert.Null(supervisor.GetTask(handed.Id));
+        release.Set();
+        Assert.Equal(1, busy.Wait(Probe.Patience));
+        Supervisors.Eventually(() => supervisor.GetInfo().Async.Active == 0, "the loop gave the canceled task's slot back");
         supervisor.Stop();
     }
 

@@ -195,11 +195,15 @@ internal sealed class PriorityAdmission : IDisposable
     }
 
     /// <summary>
-    /// Takes a canceled task out of the wait queue. Returns false when the task holds a slot (its executor will give
-    /// the slot back and end it), true otherwise (the caller ends it).
+    /// Takes a canceled task out of the pool: out of the wait queue, or out of the ready queue (its slot is given back,
+    /// and whatever now fits is admitted). Returns false when an executor has it already (it will give the slot back
+    /// when it gets to it), true otherwise.
     /// </summary>
     public bool Withdraw(TaskHandle item)
     {
+        TaskHandle? admitted = null;
+        List<QueueWaitReport>? reports = null;
+        bool released = false;
         _gate.Enter();
         try
         {
@@ -212,6 +216,13 @@ internal sealed class PriorityAdmission : IDisposable
                     _queued--;
                     item.Admission = AdmissionStatus.None;
                     return true;
+                case AdmissionStatus.Ready:
+                    UnlinkReady(item);
+                    _active--;
+                    item.Admission = AdmissionStatus.None;
+                    admitted = AdmitWaiting(_clock.Now, ref reports);
+                    released = true;
+                    break;
                 default:
                     return true;
             }
@@ -220,6 +231,14 @@ internal sealed class PriorityAdmission : IDisposable
         {
             _gate.Exit();
         }
+
+        Report(reports);
+        if (released && HasReady)
+        {
+            _readyExecutor!.OnReady();
+        }
+
+        return true;
     }
 
     /// <summary>Changes the limits; whatever now fits starts at once. Running tasks are never preempted.</summary>
@@ -364,7 +383,9 @@ internal sealed class PriorityAdmission : IDisposable
 
     private void AppendReady(TaskHandle item)
     {
+        item.Admission = AdmissionStatus.Ready;
         item.QueueNext = null;
+        item.QueuePrev = _readyTail;
         if (_readyTail is null)
         {
             _readyHead = item;
@@ -389,15 +410,37 @@ internal sealed class PriorityAdmission : IDisposable
             return null;
         }
 
-        _readyHead = head.QueueNext;
-        if (_readyHead is null)
+        UnlinkReady(head);
+        head.Admission = AdmissionStatus.Admitted;
+        return head;
+    }
+
+    /// <summary>Takes a task out of the ready queue (doubly linked through QueueNext and QueuePrev).</summary>
+    private void UnlinkReady(TaskHandle item)
+    {
+        var next = item.QueueNext;
+        var previous = item.QueuePrev;
+        if (previous is null)
         {
-            _readyTail = null;
+            _readyHead = next;
+        }
+        else
+        {
+            previous.QueueNext = next;
         }
 
-        head.QueueNext = null;
+        if (next is null)
+        {
+            _readyTail = previous;
+        }
+        else
+        {
+            next.QueuePrev = previous;
+        }
+
+        item.QueueNext = null;
+        item.QueuePrev = null;
         Volatile.Write(ref _ready, _ready - 1);
-        return head;
     }
 
     private TaskHandle? Dispatch(TaskHandle? chain, bool takeNext)

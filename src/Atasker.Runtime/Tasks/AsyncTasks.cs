@@ -69,7 +69,7 @@ internal class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsyncTask
         pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
     }
 
-    private protected override void OnFinished() => Loop?.Forget(this);
+    private protected override void OnLeftExecutor() => Loop?.Forget(this);
 
     private ValueTask<TResult> TakeBody(CancellationToken cancellationToken)
     {
@@ -150,7 +150,7 @@ internal class AsyncActionTask<TState> : TaskHandle, IAsyncTask
         pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
     }
 
-    private protected override void OnFinished() => Loop?.Forget(this);
+    private protected override void OnLeftExecutor() => Loop?.Forget(this);
 
     private ValueTask TakeBody(CancellationToken cancellationToken)
     {

@@ -68,6 +68,9 @@ public class TaskHandle
     // this ends the task (and gives its slot back); the other does nothing.
     private int _endClaimed;
 
+    // Set by the one Finish that publishes the outcome (see Finish).
+    private int _finishClaimed;
+
     private protected TaskHandle()
     {
     }
@@ -156,13 +159,18 @@ public class TaskHandle
 
             RequestCancellation();
 
-            // An admitted task is already on its way to an executor, which owns its slot: the executor sees the
-            // Canceled state, gives the slot back and finishes the handle. Otherwise nothing holds it: end it here.
+            // The handle ends now, whoever holds the task: a delayed one nothing holds; a waiting or ready one its pool
+            // gives up (with the slot, if it held one). One already handed to an executor keeps its slot until the
+            // executor gets to it, sees the Canceled state and gives the slot back (its end then finds the handle
+            // ended already).
+            // A task no executor has is out of the executors' care now; one that an executor has leaves it when the
+            // executor ends it.
             if (state == (int)TaskState.Delayed || _pool.Withdraw(this))
             {
-                FinishCanceledBeforeStart();
+                OnLeftExecutor();
             }
 
+            FinishCanceledBeforeStart();
             return true;
         }
     }
@@ -416,6 +424,7 @@ public class TaskHandle
         }
 
         var next = _pool.Release(takeNext, now);
+        OnLeftExecutor();
         Finish(outcome, now);
         return next;
     }
@@ -501,6 +510,13 @@ public class TaskHandle
 
     /// <summary>Called once the task has ended, before anyone waiting for it is woken.</summary>
     private protected virtual void OnFinished()
+    {
+    }
+
+    /// <summary>Called once no executor holds the task any more (it gave the task's slot back, or never had it): an
+    /// async loop forgets it then, so a stop that gives up on a blocked loop still finds the canceled tasks whose slots
+    /// it holds.</summary>
+    private protected virtual void OnLeftExecutor()
     {
     }
 
@@ -606,6 +622,13 @@ public class TaskHandle
     /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
     private void Finish(TaskState outcome, long now)
     {
+        // Once: a task canceled after it was handed to an executor ends at the cancel, and again (for nothing) when the
+        // executor gives its slot back.
+        if (Interlocked.Exchange(ref _finishClaimed, 1) != 0)
+        {
+            return;
+        }
+
         _completedTicks = now;
 
         // A full fence: the read of _extras below cannot move before the final state is visible, so extras created

@@ -623,9 +623,10 @@ public abstract class BackgroundWorker
         {
             CancelAfter(_cancellation);
 
-            // An execution that has not started yet is not waited for: a stop that does not drain withdraws it (a queue
-            // worker's item is reported, as for any canceled execution, and kept otherwise).
-            if (_run is { State: TaskState.Queued or TaskState.Delayed } run)
+            // An execution that has not started yet is not waited for: the stop withdraws it. Not a queue worker's
+            // execution of an item when the stop drains: that item is part of what it drains (a stop that does not
+            // drain withdraws it and reports the item, as for any canceled execution).
+            if (_run is { State: TaskState.Queued or TaskState.Delayed } run && !(drain && TryGetRunItem(out _)))
             {
                 _cancelRun = run;
                 _aftermath = true;
