@@ -51,28 +51,65 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            foreach (var name in new[] { KnownTypes.BackgroundTaskAttribute, KnownTypes.BackgroundWorkerAttribute })
+            var attributeTypes = new[] { KnownTypes.BackgroundTaskAttribute, KnownTypes.BackgroundWorkerAttribute }
+                .Select(start.Compilation.GetTypeByMetadataName)
+                .Where(type => type is not null)
+                .Select(type => type!)
+                .ToImmutableArray();
+            if (attributeTypes.Length > 0)
             {
-                if (start.Compilation.GetTypeByMetadataName(name) is { } attributeType)
-                {
-                    start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, attributeType), SymbolKind.Method);
-                }
+                start.RegisterSymbolAction(symbol => AnalyzeType(symbol, attributeTypes), SymbolKind.NamedType);
             }
         });
     }
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    /// <summary>
+    /// Checks every annotated method of a top-level type and the types nested in it. A method's diagnostics may sit on
+    /// an enclosing type (one that is not partial), so they are reported from the outermost type: every location is then
+    /// inside the symbol being analysed (a local diagnostic, which the IDE updates as the user types and fixes).
+    /// </summary>
+    private static void AnalyzeType(SymbolAnalysisContext context, ImmutableArray<INamedTypeSymbol> attributeTypes)
     {
-        var method = (IMethodSymbol)context.Symbol;
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.ContainingType is null)
+        {
+            AnalyzeMembers(context, type, attributeTypes);
+        }
+    }
+
+    private static void AnalyzeMembers(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> attributeTypes)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IMethodSymbol method:
+                    foreach (var attributeType in attributeTypes)
+                    {
+                        AnalyzeMethod(context, method, attributeType);
+                    }
+
+                    break;
+                case INamedTypeSymbol nested:
+                    AnalyzeMembers(context, nested, attributeTypes);
+                    break;
+            }
+        }
+    }
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context, IMethodSymbol method, INamedTypeSymbol attributeType)
+    {
         var attribute = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not MethodDeclarationSyntax declaration)
         {
             return;
         }
 
-        // Both parts of a partial method arrive here, each with the merged attributes: check the method once, from
-        // the part whose declaration carries the attribute.
-        if (!method.Locations.Any(location => location.SourceTree == declaration.SyntaxTree && location.SourceSpan == declaration.Identifier.Span))
+        // A partial method is one symbol with two parts, whose attributes are merged: check it once, from the part
+        // whose declaration carries the attribute.
+        if (!method.Locations.Any(location => location.SourceTree == declaration.SyntaxTree && location.SourceSpan == declaration.Identifier.Span)
+            && !(method.PartialImplementationPart is { } implementation
+                && implementation.Locations.Any(location => location.SourceTree == declaration.SyntaxTree && location.SourceSpan == declaration.Identifier.Span)))
         {
             return;
         }

@@ -370,7 +370,7 @@ public sealed partial class TaskGenerator
             string hint = safe.ToString().TrimEnd('_');
             if (hint.Length > MaxHintNameLength)
             {
-                hint = hint.Substring(0, MaxHintNameLength) + "_" + Fnv1a64(name).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+                hint = hint[..MaxHintNameLength] + "_" + Fnv1a64(name).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return hint + ".g.cs";

@@ -150,7 +150,7 @@ internal static partial class TaskMethodValidator
 
     private static string TrimAsync(string name) =>
         name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal)
-            ? name.Substring(0, name.Length - "Async".Length)
+            ? name[..^"Async".Length]
             : name;
 
     private static void CheckPartial(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
@@ -230,7 +230,7 @@ internal static partial class TaskMethodValidator
     /// <summary>Whether the last parameter is a CancellationToken passed by value (the launchers leave it out).</summary>
     private static bool TakesCancellationToken(IMethodSymbol method) =>
         method.Parameters.Length > 0
-        && method.Parameters[method.Parameters.Length - 1] is { RefKind: RefKind.None } last
+        && method.Parameters[^1] is { RefKind: RefKind.None } last
         && KnownTypes.IsCancellationToken(last.Type);
 
     /// <summary>Whether an attribute is <c>[BackgroundWorker]</c> (<paramref name="worker"/>) or <c>[BackgroundTask]</c>.</summary>
