@@ -69,6 +69,34 @@ public sealed class ProcessFailureTests
     }
 
     [Fact]
+    public void A_reply_read_before_the_writer_marks_its_frame_delivered_does_not_lose_the_next_task()
+    {
+        // The writer thread is held right after writing the first task's frame until the reply has been read and the
+        // second task given to the same worker: the writer's bookkeeping must not swallow the second frame.
+        var supervisor = Workers.Create(1);
+        int held = 0;
+        ProcessWorker.RunWritten = (worker, handle) =>
+        {
+            if (handle.Supervisor == supervisor && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                Workers.Eventually(() => worker.HasQueuedRun, "the second task was given to the worker");
+            }
+        };
+        try
+        {
+            var first = RemoteTasks.StartProcessId(supervisor.Options());
+            var second = RemoteTasks.StartProcessId(supervisor.Options());
+            Assert.Equal(first.Wait(Workers.Patience), second.Wait(Workers.Patience));
+            Assert.Equal(1, held);
+        }
+        finally
+        {
+            ProcessWorker.RunWritten = null;
+            supervisor.Stop(cancelTasks: true); // a lost frame leaves its task running: the stop's kill ends it
+        }
+    }
+
+    [Fact]
     public async Task A_frame_over_the_limit_is_not_sent_and_faults_its_task_naming_the_limit()
     {
         var supervisor = Workers.Create(1);

@@ -72,6 +72,22 @@ internal sealed class ProcessWorker
 
     public int ProcessId { get; }
 
+    /// <summary>For tests: called on the writer thread after a Run frame was written, with the task's handle, before
+    /// the writer marks it delivered (the moment a fast reply can overtake it).</summary>
+    internal static Action<ProcessWorker, TaskHandle>? RunWritten { get; set; }
+
+    /// <summary>Whether a task was given to the worker and its Run frame waits for the writer (for tests).</summary>
+    internal bool HasQueuedRun
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delivery == Delivery.Queued;
+            }
+        }
+    }
+
     /// <summary>Whether the worker's pipe has ended or broken (it takes no more tasks).</summary>
     public bool IsLost
     {
@@ -279,10 +295,17 @@ internal sealed class ProcessWorker
 
             if (run is not null)
             {
+                RunWritten?.Invoke(this, run.Task.Handle);
                 bool lost;
                 lock (_gate)
                 {
-                    _delivery = Delivery.Delivered;
+                    // The reply may have been read already, and the next task given to this worker (Queued): only the
+                    // task just written is marked delivered, so the next one is still written.
+                    if (_assignment == run && _delivery == Delivery.Writing)
+                    {
+                        _delivery = Delivery.Delivered;
+                    }
+
                     lost = _lostReason is not null && _assignment == run;
                     if (lost)
                     {
