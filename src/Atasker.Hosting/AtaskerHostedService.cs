@@ -12,6 +12,7 @@ namespace Atasker.Hosting;
 /// Starts the supervisor with the host, configured by <see cref="AtaskerOptions"/>; on shutdown lets what was accepted
 /// run until the host's shutdown timeout, then cancels the rest, so every handle ends.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812", Justification = "Created by the service container (AddAtasker registers it).")]
 internal sealed class AtaskerHostedService(TaskSupervisor supervisor, IOptions<AtaskerOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
 {
     /// <summary>How long, after the shutdown timeout, canceled tasks get to end before the host is let go anyway (a

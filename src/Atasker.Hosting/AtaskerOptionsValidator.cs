@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Atasker.Hosting;
 
 /// <summary>Checks <see cref="AtaskerOptions"/> when the host starts; every failure names its configuration key.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812", Justification = "Created by the service container (AddAtasker registers it).")]
 internal sealed class AtaskerOptionsValidator : IValidateOptions<AtaskerOptions>
 {
     private const string Prefix = AtaskerOptions.SectionName + ":";

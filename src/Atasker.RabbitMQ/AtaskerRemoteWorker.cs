@@ -96,7 +96,8 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
             return 2;
         }
 
-        await using var worker = new AtaskerRemoteWorker(options, loggerFactory);
+        var worker = new AtaskerRemoteWorker(options, loggerFactory);
+        await using var disposing = worker.ConfigureAwait(false);
         using var stop = new CancellationTokenSource();
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);

@@ -48,16 +48,7 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
 
             return Task.CompletedTask;
         };
-        _connection.RecoverySucceededAsync += (_, _) =>
-        {
-            lock (_gate)
-            {
-                _reconnectWatch?.Cancel();
-                _reconnectWatch = null;
-            }
-
-            return Task.CompletedTask;
-        };
+        _connection.RecoverySucceededAsync += (_, _) => StopWatchingReconnectAsync();
     }
 
     /// <summary>The queue tasks are published to.</summary>
@@ -96,7 +87,9 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                 cancellationToken).ConfigureAwait(false);
             await RabbitMqTopology.DeclareAsync(channel, options, cancellationToken).ConfigureAwait(false);
+#pragma warning disable CA1308 // A queue name, lowercase by convention, never compared as text.
             string replyQueue = $"atasker.replies.{Environment.MachineName}.{Environment.ProcessId}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
+#pragma warning restore CA1308
             await channel.QueueDeclareAsync(
                 replyQueue, durable: true, exclusive: false, autoDelete: false,
                 arguments: new Dictionary<string, object?> { ["x-expires"] = (int)TimeSpan.FromMinutes(10).TotalMilliseconds },
@@ -177,10 +170,23 @@ public sealed class RabbitMqProcessPool : IRemoteProcessPool, IAsyncDisposable
 
         _channel.Dispose();
         _connection.Dispose();
+        await StopWatchingReconnectAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The connection is back (or the pool closes): the pending handles are not failed for it.</summary>
+    private async Task StopWatchingReconnectAsync()
+    {
+        CancellationTokenSource? watch;
         lock (_gate)
         {
-            _reconnectWatch?.Cancel();
+            watch = _reconnectWatch;
             _reconnectWatch = null;
+        }
+
+        if (watch is not null)
+        {
+            await watch.CancelAsync().ConfigureAwait(false);
+            watch.Dispose();
         }
     }
 

@@ -139,16 +139,16 @@ internal static partial class TaskMethodValidator
         : check.Arguments.Kind ?? KnownTypes.AsyncKind;
 
     /// <summary>The launcher's name: Start + the method's name without a trailing Async.</summary>
-    public static string StubNameOf(string methodName) => "Start" + TrimAsync(methodName);
+    public static string StubNameOf(string methodName) => "Start" + TrimAsyncSuffix(methodName);
 
     /// <summary>A worker's property name: the method's name without a trailing Async, + Worker.</summary>
-    public static string WorkerPropertyNameOf(string methodName) => TrimAsync(methodName) + "Worker";
+    public static string WorkerPropertyNameOf(string methodName) => TrimAsyncSuffix(methodName) + "Worker";
 
     /// <summary>The generated member of a checked method: its launcher or its worker property.</summary>
     public static string GeneratedNameOf(string methodName, TaskMethodCheck check) =>
         check.Worker is null ? StubNameOf(methodName) : WorkerPropertyNameOf(methodName);
 
-    private static string TrimAsync(string name) =>
+    private static string TrimAsyncSuffix(string name) =>
         name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal)
             ? name[..^"Async".Length]
             : name;

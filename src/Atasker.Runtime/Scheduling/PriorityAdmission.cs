@@ -260,7 +260,7 @@ internal sealed class PriorityAdmission : IDisposable
         Report(reports);
         if (_readyExecutor is null)
         {
-            Dispatch(admitted, takeNext: false);
+            _ = Dispatch(admitted, takeNext: false);
         }
         else if (HasReady)
         {

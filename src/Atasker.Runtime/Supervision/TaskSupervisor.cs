@@ -643,7 +643,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private TaskHandle<T> SubmitOwn<T>(TaskHandle<T> task, TaskOptions? options, bool observesCancellation, TaskKind kind = TaskKind.Thread)
     {
-        SubmitOwn((TaskHandle)task, options, observesCancellation, kind);
+        _ = SubmitOwn((TaskHandle)task, options, observesCancellation, kind);
         return task;
     }
 

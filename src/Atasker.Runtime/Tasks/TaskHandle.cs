@@ -805,7 +805,7 @@ public class TaskHandle
         public ActivityContext TraceParent;
         public Activity? Activity;
 
-        [SuppressMessage("Reliability", "CA2000", Justification = "Disposed here, once the task has ended.")]
+        [SuppressMessage("Reliability", "CA2002", Justification = "A private class locked only by its owner, TaskHandle, which never hands it out.")]
         public void Release()
         {
             ClockTimer? timer;

@@ -9,6 +9,7 @@ namespace Atasker;
 /// generated <c>StartX</c> stubs. Not meant to be written by hand.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815", Justification = "Generated stubs pass it along; it is never compared.")]
 public readonly struct TaskMethodInfo
 {
     /// <summary>Describes a task method.</summary>

@@ -278,7 +278,7 @@ public abstract class BackgroundWorker
         {
             // A full fence: a put that still sees this run, and so does not wake the worker, put its item before this
             // point, and the Pump below sees it.
-            Interlocked.Exchange(ref _run, null);
+            _ = Interlocked.Exchange(ref _run, null);
             bool stopRequested = false;
             Exception? failure = null;
             switch (run.State)

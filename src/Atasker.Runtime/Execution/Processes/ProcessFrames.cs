@@ -102,6 +102,7 @@ internal static class ProcessFrames
     }
 
     /// <summary>Reads one frame, blocking; null when the stream ended cleanly between frames.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "The blocking view owns nothing: disposing it would not touch the pipe, which its owner disposes.")]
     public static ProcessFrame? Read(Stream stream) =>
         ReadAsync(new BlockingStream(stream)).GetAwaiter().GetResult();
 
