@@ -43,7 +43,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private readonly ProcessExecutor _processExecutor;
     private readonly PriorityAdmission _processPool;
     private readonly TaskRegistry _registry = new();
-    private readonly object _lifecycleGate = new();
+    private readonly Gate _lifecycleGate = new();
 
     // The lifecycle: NotStarted -> Running -> Stopping -> Stopped -> Running (Start) ... Written under
     // _lifecycleGate, read without it. A stop also closes the registry, which refuses a submission that raced past

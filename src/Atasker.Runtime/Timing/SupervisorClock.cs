@@ -91,7 +91,7 @@ internal sealed class SupervisorClock
         private readonly SupervisorClock _clock;
         private readonly ITimer _timer;
         private readonly ClockThread.Timer _now;
-        private readonly object _gate = new();
+        private readonly Gate _gate = new();
 
         // Guarded by _gate: the due time of the current arming, and whether one is in force.
         private long _due;

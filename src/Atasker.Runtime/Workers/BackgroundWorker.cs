@@ -184,7 +184,7 @@ public abstract class BackgroundWorker
     }
 
     /// <summary>The lock every transition of the worker takes.</summary>
-    private protected object Gate { get; } = new();
+    private protected Gate Gate { get; } = new();
 
     /// <summary>
     /// Starts the worker on <paramref name="supervisor"/> (<see cref="TaskSupervisor.Default"/> when null), starting the

@@ -26,7 +26,7 @@ internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
     /// <summary>How many workers a task may be given to that are lost before its frame reaches them.</summary>
     private const int MaxAttempts = 3;
 
-    private readonly object _gate = new();
+    private readonly Gate _gate = new();
     private readonly SupervisorClock _clock;
 
     // Guarded by _gate: idle workers (a stack: the last one is the most recently used) and busy ones with their task.

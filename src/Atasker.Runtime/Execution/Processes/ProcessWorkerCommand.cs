@@ -15,7 +15,7 @@ namespace Atasker;
 /// <param name="Arguments">Its arguments.</param>
 public sealed record ProcessWorkerCommand(string FileName, IReadOnlyList<string> Arguments)
 {
-    private static readonly object s_configGate = new();
+    private static readonly Gate s_configGate = new();
     private static string? s_hookEnabledConfig;
 
     /// <summary>

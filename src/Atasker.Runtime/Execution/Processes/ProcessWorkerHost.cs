@@ -149,8 +149,8 @@ public static class ProcessWorkerHost
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the worker process.")]
     private sealed class Session(Stream pipe)
     {
-        private readonly object _writeGate = new();
-        private readonly object _gate = new();
+        private readonly Gate _writeGate = new();
+        private readonly Gate _gate = new();
         private readonly SemaphoreSlim _baton = new(1); // held by the thread that reads the pipe
         private CancellationTokenSource? _cancellation; // the running task's, guarded by _gate
         private long _runningId;

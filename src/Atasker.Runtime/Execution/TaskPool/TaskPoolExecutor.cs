@@ -24,7 +24,7 @@ public sealed class TaskPoolExecutor : IAsyncDisposable
 {
     private static int s_lastNumber;
 
-    private readonly object _gate = new();
+    private readonly Gate _gate = new();
     private readonly LoopSynchronizationContext? _loop;
 
     // Guarded by _gate. _running counts workers with an item (at most MaxWorkers); an idle worker object is kept for

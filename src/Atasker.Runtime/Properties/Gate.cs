@@ -1,0 +1,8 @@
+// The mutual-exclusion object of a lock that never waits on a condition (no Monitor.Wait / Pulse): on .NET 9 and later
+// System.Threading.Lock, a lock object without a sync block (cheaper to take, no object header inflation), on .NET 8
+// a plain object. Locks that wait on a condition keep a plain object on every target.
+#if NET9_0_OR_GREATER
+global using Gate = System.Threading.Lock;
+#else
+global using Gate = System.Object;
+#endif
