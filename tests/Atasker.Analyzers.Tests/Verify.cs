@@ -53,7 +53,7 @@ internal static class Verify
     {
         test.ReferenceAssemblies = new ReferenceAssemblies("net8.0");
         test.TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net80.References.All);
-        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TaskSupervisor).Assembly.Location));
+        test.TestState.AdditionalReferences.Add(Atasker.Testing.AtaskerReference.Metadata);
 
         // The generator's files are checked by the snapshot tests, not here.
         test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;

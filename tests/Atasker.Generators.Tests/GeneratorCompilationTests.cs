@@ -42,7 +42,7 @@ public sealed class GeneratorCompilationTests
             TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
         };
         test.TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net80.References.All);
-        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TaskSupervisor).Assembly.Location));
+        test.TestState.AdditionalReferences.Add(Atasker.Testing.AtaskerReference.Metadata);
         test.SolutionTransforms.Add((solution, projectId) =>
         {
             var project = solution.GetProject(projectId)!;
