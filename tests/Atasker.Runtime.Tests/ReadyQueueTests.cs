@@ -71,7 +71,7 @@ public sealed class ReadyQueueTests
     private static readonly TaskSupervisor Owner = new("ready-queue-tests");
 
     /// <summary>Threads that never come: it only counts how often the pool asked for one.</summary>
-    private sealed class RecordingThreads : IReadyQueueExecutor
+    private sealed class RecordingThreads : IReadyQueueRunner
     {
         public int Calls { get; private set; }
 

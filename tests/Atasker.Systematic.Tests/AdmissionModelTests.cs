@@ -32,7 +32,7 @@ public sealed class AdmissionModelTests
     }
 
     /// <summary>The real pool, with a ready queue nobody takes from but the test (no threads).</summary>
-    private sealed class Actual : IReadyQueueExecutor, IQueueWaitObserver
+    private sealed class Actual : IReadyQueueRunner, IQueueWaitObserver
     {
         private static readonly TaskSupervisor Owner = new("admission-model");
         private readonly PriorityAdmission _pool;
@@ -93,11 +93,12 @@ public sealed class AdmissionModelTests
 
         public string Describe()
         {
+            _pool.AssertInvariants(); // after every operation: the counts, the links, strict priority
             var info = _pool.GetInfo();
             return $"active {info.Active}, waiting {info.Queued}, ready {_pool.ReadyCount}, started [{string.Join(" ", _started)}]";
         }
 
-        void IReadyQueueExecutor.OnReady()
+        void IReadyQueueRunner.OnReady()
         {
         }
 

@@ -11,14 +11,14 @@ namespace Atasker;
 [SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process; the semaphore never creates a wait handle.")]
 internal static class ThreadStarter
 {
-    private static readonly ConcurrentQueue<ThreadExecutor> s_requests = new();
+    private static readonly ConcurrentQueue<ThreadRunner> s_requests = new();
     private static readonly SemaphoreSlim s_wake = new(0);
     private static int s_started;
 
-    /// <summary>Asks for one more thread for <paramref name="executor"/> (already counted as on its way).</summary>
-    public static void Start(ThreadExecutor executor)
+    /// <summary>Asks for one more thread for <paramref name="runner"/> (already counted as on its way).</summary>
+    public static void Start(ThreadRunner runner)
     {
-        s_requests.Enqueue(executor);
+        s_requests.Enqueue(runner);
         if (Interlocked.CompareExchange(ref s_started, 1, 0) == 0)
         {
             new Thread(Run) { IsBackground = true, Name = "Atasker thread starter" }.UnsafeStart();
@@ -32,9 +32,9 @@ internal static class ThreadStarter
         while (true)
         {
             s_wake.Wait();
-            while (s_requests.TryDequeue(out var executor))
+            while (s_requests.TryDequeue(out var runner))
             {
-                executor.StartThread();
+                runner.StartThread();
             }
         }
     }

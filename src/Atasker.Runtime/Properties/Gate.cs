@@ -6,3 +6,18 @@ global using Gate = System.Threading.Lock;
 #else
 global using Gate = System.Object;
 #endif
+
+namespace Atasker
+{
+    /// <summary>Checks of lock ownership for Debug.Assert, on either kind of gate.</summary>
+    internal static class Gates
+    {
+#if NET9_0_OR_GREATER
+        /// <summary>Whether the current thread holds <paramref name="gate"/>.</summary>
+        public static bool IsHeld(System.Threading.Lock gate) => gate.IsHeldByCurrentThread;
+#endif
+
+        /// <summary>Whether the current thread holds <paramref name="gate"/>, a lock on a plain object.</summary>
+        public static bool IsHeld(object gate) => System.Threading.Monitor.IsEntered(gate);
+    }
+}

@@ -9,7 +9,7 @@ internal enum AdmissionStatus : byte
     /// <summary>In the pool's wait queue.</summary>
     Waiting = 1,
 
-    /// <summary>Holds a slot: handed to the executor, which owns it until it gives the slot back.</summary>
+    /// <summary>Holds a slot: handed to the runner, which owns it until it gives the slot back.</summary>
     Admitted = 2,
 
     /// <summary>Holds a slot and waits in the pool's ready queue for a thread (which has not taken it yet).</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 
 namespace Atasker;
@@ -14,9 +15,9 @@ namespace Atasker;
 /// task of its own or a higher priority. Because the ceilings grow with priority and every change (a release, new
 /// limits) admits whatever fits, the waiting tasks always satisfy: the most important waiting queue does not fit.
 /// That is why withdrawing a waiting task never lets another start.</para>
-/// <para>The lock is held only to count and link; executors are called after it is released. Admitted tasks are
+/// <para>The lock is held only to count and link; runners are called after it is released. Admitted tasks are
 /// chained through <see cref="TaskHandle.QueueNext"/> (free once a task leaves its wait queue), so admission
-/// allocates nothing. For an <see cref="IReadyQueueExecutor"/> the chain is the pool's ready queue: the tasks admitted
+/// allocates nothing. For an <see cref="IReadyQueueRunner"/> the chain is the pool's ready queue: the tasks admitted
 /// and not yet taken by a thread, in admission order, the one place that says what starts next.</para>
 /// </remarks>
 internal sealed class PriorityAdmission : IDisposable
@@ -25,12 +26,12 @@ internal sealed class PriorityAdmission : IDisposable
 
     private SpinGate _gate;
     private readonly WaitQueue[] _waiting = [new(), new(), new()];
-    private readonly IExecutor? _executor;
-    private readonly IReadyQueueExecutor? _readyExecutor;
+    private readonly IDispatchRunner? _runner;
+    private readonly IReadyQueueRunner? _readyRunner;
     private readonly IQueueWaitObserver _observer;
     private readonly SupervisorClock _clock;
 
-    // Guarded by _gate. The ready queue (pull executors only) is linked through QueueNext; _ready is also read
+    // Guarded by _gate. The ready queue (pull runners only) is linked through QueueNext; _ready is also read
     // without the lock, as a hint.
     private PoolLimits _limits;
     private int _active;
@@ -44,13 +45,13 @@ internal sealed class PriorityAdmission : IDisposable
     private long _criticalTicks = long.MaxValue;
     private bool _disposed;
 
-    /// <summary>A pool whose admitted tasks are handed to <paramref name="executor"/> one by one.</summary>
-    public PriorityAdmission(string name, PoolLimits limits, IExecutor executor, IQueueWaitObserver observer, SupervisorClock clock)
-        : this(name, limits, observer, clock) => _executor = executor;
+    /// <summary>A pool whose admitted tasks are handed to <paramref name="runner"/> one by one.</summary>
+    public PriorityAdmission(string name, PoolLimits limits, IDispatchRunner runner, IQueueWaitObserver observer, SupervisorClock clock)
+        : this(name, limits, observer, clock) => _runner = runner;
 
-    /// <summary>A pool whose admitted tasks wait in its ready queue for <paramref name="executor"/>'s threads.</summary>
-    public PriorityAdmission(string name, PoolLimits limits, IReadyQueueExecutor executor, IQueueWaitObserver observer, SupervisorClock clock)
-        : this(name, limits, observer, clock) => _readyExecutor = executor;
+    /// <summary>A pool whose admitted tasks wait in its ready queue for <paramref name="runner"/>'s threads.</summary>
+    public PriorityAdmission(string name, PoolLimits limits, IReadyQueueRunner runner, IQueueWaitObserver observer, SupervisorClock clock)
+        : this(name, limits, observer, clock) => _readyRunner = runner;
 
     private PriorityAdmission(string name, PoolLimits limits, IQueueWaitObserver observer, SupervisorClock clock)
     {
@@ -85,7 +86,7 @@ internal sealed class PriorityAdmission : IDisposable
         }
     }
 
-    /// <summary>Admits <paramref name="item"/> now (handing it to the executor) or queues it by priority.</summary>
+    /// <summary>Admits <paramref name="item"/> now (handing it to the runner) or queues it by priority.</summary>
     public void Enqueue(TaskHandle item)
     {
         _gate.Enter();
@@ -112,23 +113,25 @@ internal sealed class PriorityAdmission : IDisposable
 
             _active++;
             item.Admission = AdmissionStatus.Admitted;
-            if (_readyExecutor is not null)
+            if (_readyRunner is not null)
             {
                 AppendReady(item);
             }
+
+            CheckLocked();
         }
         finally
         {
             _gate.Exit();
         }
 
-        if (_readyExecutor is not null)
+        if (_readyRunner is not null)
         {
-            _readyExecutor.OnReady();
+            _readyRunner.OnReady();
         }
         else
         {
-            _executor!.Dispatch(item);
+            _runner!.Dispatch(item);
         }
     }
 
@@ -169,11 +172,13 @@ internal sealed class PriorityAdmission : IDisposable
         {
             _active--;
             admitted = AdmitWaiting(now, ref reports);
-            if (_readyExecutor is not null)
+            if (_readyRunner is not null)
             {
                 kept = takeNext ? TakeReadyLocked() : null;
                 moreReady = _ready > 0;
             }
+
+            CheckLocked();
         }
         finally
         {
@@ -181,14 +186,14 @@ internal sealed class PriorityAdmission : IDisposable
         }
 
         Report(reports);
-        if (_readyExecutor is null)
+        if (_readyRunner is null)
         {
             return Dispatch(admitted, takeNext);
         }
 
         if (moreReady)
         {
-            _readyExecutor.OnReady();
+            _readyRunner.OnReady();
         }
 
         return kept;
@@ -196,7 +201,7 @@ internal sealed class PriorityAdmission : IDisposable
 
     /// <summary>
     /// Takes a canceled task out of the pool: out of the wait queue, or out of the ready queue (its slot is given back,
-    /// and whatever now fits is admitted). Returns false when an executor has it already (it will give the slot back
+    /// and whatever now fits is admitted). Returns false when a runner has it already (it will give the slot back
     /// when it gets to it), true otherwise.
     /// </summary>
     public bool Withdraw(TaskHandle item)
@@ -215,6 +220,7 @@ internal sealed class PriorityAdmission : IDisposable
                     _waiting[(int)item.Priority].Remove(item);
                     _queued--;
                     item.Admission = AdmissionStatus.None;
+                    CheckLocked();
                     return true;
                 case AdmissionStatus.Ready:
                     UnlinkReady(item);
@@ -222,6 +228,7 @@ internal sealed class PriorityAdmission : IDisposable
                     item.Admission = AdmissionStatus.None;
                     admitted = AdmitWaiting(_clock.Now, ref reports);
                     released = true;
+                    CheckLocked();
                     break;
                 default:
                     return true;
@@ -235,7 +242,7 @@ internal sealed class PriorityAdmission : IDisposable
         Report(reports);
         if (released && HasReady)
         {
-            _readyExecutor!.OnReady();
+            _readyRunner!.OnReady();
         }
 
         return true;
@@ -251,6 +258,7 @@ internal sealed class PriorityAdmission : IDisposable
         {
             _limits = limits;
             admitted = AdmitWaiting(_clock.Now, ref reports);
+            CheckLocked();
         }
         finally
         {
@@ -258,13 +266,13 @@ internal sealed class PriorityAdmission : IDisposable
         }
 
         Report(reports);
-        if (_readyExecutor is null)
+        if (_readyRunner is null)
         {
             _ = Dispatch(admitted, takeNext: false);
         }
         else if (HasReady)
         {
-            _readyExecutor.OnReady();
+            _readyRunner.OnReady();
         }
     }
 
@@ -301,6 +309,76 @@ internal sealed class PriorityAdmission : IDisposable
         finally
         {
             _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Checks every invariant of the pool, walking its queues (O(n): for tests, between operations), and throws
+    /// <see cref="InvalidOperationException"/> naming the first one broken: the counts match the queues; every waiting
+    /// task is marked Waiting and in the queue of its priority, every ready one Ready, and the links run both ways; the
+    /// ready tasks hold slots; and strict priority holds: the most important waiting queue does not fit.
+    /// </summary>
+    public void AssertInvariants()
+    {
+        _gate.Enter();
+        try
+        {
+            int waiting = 0;
+            for (int priority = 0; priority < WaitingPriorities; priority++)
+            {
+                waiting += _waiting[priority].Walk((TaskPriority)priority, Name);
+            }
+
+            Require(waiting == _queued, $"{waiting} tasks in the wait queues, {_queued} counted");
+            int ready = 0;
+            TaskHandle? previous = null;
+            for (var item = _readyHead; item is not null; previous = item, item = item.QueueNext)
+            {
+                Require(item.Admission == AdmissionStatus.Ready, $"{item} in the ready queue is {item.Admission}");
+                Require(item.QueuePrev == previous, $"{item} in the ready queue links back to {item.QueuePrev}, not {previous}");
+                ready++;
+            }
+
+            Require(_readyTail == previous, $"the ready queue ends at {previous}, its tail says {_readyTail}");
+            Require(ready == _ready, $"{ready} tasks in the ready queue, {_ready} counted");
+            Require(_active >= _ready, $"{_ready} ready tasks but only {_active} slots taken");
+            CheckLocked();
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>The invariants that cost O(1), asserted (Debug builds) at the end of every change under the lock.</summary>
+    [Conditional("DEBUG")]
+    private void CheckLocked()
+    {
+        Debug.Assert(_gate.IsHeld, $"The {Name} pool's state was changed without its lock.");
+        Debug.Assert(_active >= 0 && _queued >= 0 && _ready >= 0, $"The {Name} pool counts {_active} active, {_queued} waiting, {_ready} ready.");
+        Debug.Assert(_queued == _waiting[0].Count + _waiting[1].Count + _waiting[2].Count, $"The {Name} pool counts {_queued} waiting tasks, its queues hold another number.");
+        Debug.Assert(_queued == 0 || !CanAdmitWaiting(), $"A task waits in the {Name} pool although it fits (strict priority broken).");
+    }
+
+    /// <summary>Whether the most important waiting task would fit now (it never should between operations).</summary>
+    private bool CanAdmitWaiting()
+    {
+        for (int priority = WaitingPriorities - 1; priority >= 0; priority--)
+        {
+            if (_waiting[priority].Count > 0)
+            {
+                return _limits.IsUnlimited || _active < _limits.CeilingFor((TaskPriority)priority);
+            }
+        }
+
+        return false;
+    }
+
+    private void Require(bool condition, string broken)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"The {Name} pool broke an invariant: {broken}.");
         }
     }
 
@@ -354,7 +432,7 @@ internal sealed class PriorityAdmission : IDisposable
                     QueueWaitReport.AddIfNew(ref reports, item, QueueWaitLevel.Critical, now, _clock);
                 }
 
-                if (_readyExecutor is not null)
+                if (_readyRunner is not null)
                 {
                     AppendReady(item);
                     continue;
@@ -397,8 +475,8 @@ internal sealed class PriorityAdmission : IDisposable
 
         _readyTail = item;
 
-        // A full fence: a thread executor reads its searching and parked counts after this, and a thread about to
-        // park reads the ready count after counting itself parked (see ThreadExecutor.TryFindWork).
+        // A full fence: a thread runner reads its searching and parked counts after this, and a thread about to
+        // park reads the ready count after counting itself parked (see ThreadRunner.TryFindWork).
         Interlocked.Increment(ref _ready);
     }
 
@@ -458,7 +536,7 @@ internal sealed class PriorityAdmission : IDisposable
             var item = chain;
             chain = item.QueueNext;
             item.QueueNext = null;
-            _executor!.Dispatch(item);
+            _runner!.Dispatch(item);
         }
 
         return kept;

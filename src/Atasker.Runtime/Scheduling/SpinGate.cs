@@ -20,7 +20,14 @@ internal struct SpinGate
         }
     }
 
-    public void Exit() => Volatile.Write(ref _held, 0);
+    public void Exit()
+    {
+        System.Diagnostics.Debug.Assert(IsHeld, "SpinGate.Exit without Enter.");
+        Volatile.Write(ref _held, 0);
+    }
+
+    /// <summary>Whether some thread holds the gate (for Debug.Assert: the gate does not know its owner).</summary>
+    public bool IsHeld => Volatile.Read(ref _held) != 0;
 
     private void EnterContended()
     {

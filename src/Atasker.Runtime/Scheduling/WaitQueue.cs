@@ -104,4 +104,34 @@ internal sealed class WaitQueue
 
         return cursor is null ? long.MaxValue : cursor.EnqueuedTicks + threshold;
     }
+
+    /// <summary>Walks the queue (for <see cref="PriorityAdmission.AssertInvariants"/>): every task is Waiting, of
+    /// <paramref name="priority"/>, linked both ways, and the count and the cursors agree; returns the count.</summary>
+    public int Walk(TaskPriority priority, string pool)
+    {
+        int count = 0;
+        bool unwarnedSeen = _unwarned is null, uncriticalSeen = _uncritical is null;
+        TaskHandle? previous = null;
+        for (var item = _head; item is not null; previous = item, item = item.QueueNext)
+        {
+            Require(item.Admission == AdmissionStatus.Waiting && item.Priority == priority, $"{item} in the {priority} queue is {item.Admission}");
+            Require(item.QueuePrev == previous, $"{item} in the {priority} queue links back to {item.QueuePrev}, not {previous}");
+            unwarnedSeen |= item == _unwarned;
+            uncriticalSeen |= item == _uncritical;
+            count++;
+        }
+
+        Require(_tail == previous, $"the {priority} queue ends at {previous}, its tail says {_tail}");
+        Require(count == Count, $"{count} tasks in the {priority} queue, {Count} counted");
+        Require(unwarnedSeen && uncriticalSeen, $"a queue-wait cursor of the {priority} queue points at a task not in it");
+        return count;
+
+        void Require(bool condition, string broken)
+        {
+            if (!condition)
+            {
+                throw new System.InvalidOperationException($"The {pool} pool broke an invariant: {broken}.");
+            }
+        }
+    }
 }

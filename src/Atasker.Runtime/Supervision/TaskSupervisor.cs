@@ -37,10 +37,10 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     private static long s_lastTaskId;
     private static int s_lastSupervisorNumber;
 
-    private readonly ThreadExecutor _threadExecutor;
+    private readonly ThreadRunner _threadRunner;
     private readonly PriorityAdmission _threadPool;
     private readonly PriorityAdmission _asyncPool;
-    private readonly ProcessExecutor _processExecutor;
+    private readonly ProcessRunner _processRunner;
     private readonly PriorityAdmission _processPool;
     private readonly TaskRegistry _registry = new();
     private readonly Gate _lifecycleGate = new();
@@ -94,17 +94,17 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
         Id = id ?? $"supervisor-{Interlocked.Increment(ref s_lastSupervisorNumber)}";
         Clock = clock;
-        _threadExecutor = new ThreadExecutor(this, clock);
+        _threadRunner = new ThreadRunner(this, clock);
         _threadPool = new PriorityAdmission(
             "thread",
             new PoolLimits(Environment.ProcessorCount * 5, 5, 5),
-            _threadExecutor,
+            _threadRunner,
             this,
             clock);
-        _threadExecutor.Serve(_threadPool);
-        _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopExecutor.Instance, this, clock);
-        _processExecutor = new ProcessExecutor(clock);
-        _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processExecutor, this, clock);
+        _threadRunner.Serve(_threadPool);
+        _asyncPool = new PriorityAdmission("async", new PoolLimits(0), LoopRunner.Instance, this, clock);
+        _processRunner = new ProcessRunner(clock);
+        _processPool = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), _processRunner, this, clock);
         ApplyQueueWaitThresholds();
         AtaskerTelemetry.Track(this);
     }
@@ -159,7 +159,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
         {
             _loggerFactory = value;
             Logger = value?.CreateLogger(AtaskerTelemetry.Name) ?? NullLogger.Instance;
-            _processExecutor.Logger = Logger;
+            _processRunner.Logger = Logger;
         }
     }
 
@@ -184,15 +184,15 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <summary>How long an idle supervisor thread lives (tests shorten it).</summary>
     internal TimeSpan ThreadIdleTimeout
     {
-        get => _threadExecutor.IdleTimeout;
-        set => _threadExecutor.IdleTimeout = value;
+        get => _threadRunner.IdleTimeout;
+        set => _threadRunner.IdleTimeout = value;
     }
 
     /// <summary>Threads the supervisor owns now.</summary>
-    internal int ThreadCount => _threadExecutor.ThreadCount;
+    internal int ThreadCount => _threadRunner.ThreadCount;
 
     /// <summary>Threads the supervisor has created so far (tests and the benchmarks).</summary>
-    internal int ThreadsCreated => _threadExecutor.ThreadsCreated;
+    internal int ThreadsCreated => _threadRunner.ThreadsCreated;
 
     /// <summary>
     /// Sets the thread pool's limits, live: whatever now fits starts at once; running tasks are never interrupted.
@@ -228,8 +228,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <exception cref="ArgumentNullException">The value is null.</exception>
     public ProcessWorkerCommand ProcessWorkerCommand
     {
-        get => _processExecutor.Command;
-        set => _processExecutor.Command = value ?? throw new ArgumentNullException(nameof(value));
+        get => _processRunner.Command;
+        set => _processRunner.Command = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>
@@ -241,22 +241,22 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
     /// <returns>The pool that was installed before, if any.</returns>
     public IRemoteProcessPool? UseRemoteProcessPool(IRemoteProcessPool? pool)
     {
-        var previous = _processExecutor.Remote;
-        _processExecutor.Remote = pool;
+        var previous = _processRunner.Remote;
+        _processRunner.Remote = pool;
         return previous;
     }
 
     /// <summary>The remote pool this supervisor's process tasks go to, or null for local worker processes.</summary>
-    public IRemoteProcessPool? RemoteProcessPool => _processExecutor.Remote;
+    public IRemoteProcessPool? RemoteProcessPool => _processRunner.Remote;
 
     /// <summary>Worker processes alive now (tests and diagnostics).</summary>
-    internal int ProcessWorkerCount => _processExecutor.WorkerCount;
+    internal int ProcessWorkerCount => _processRunner.WorkerCount;
 
     /// <summary>How long a new worker process may take to connect (tests shorten it).</summary>
     internal TimeSpan ProcessWorkerStartTimeout
     {
-        get => _processExecutor.StartTimeout;
-        set => _processExecutor.StartTimeout = value;
+        get => _processRunner.StartTimeout;
+        set => _processRunner.StartTimeout = value;
     }
 
     /// <summary>Starts the supervisor (also happens on the first submission). Starting a running one does nothing;
@@ -278,7 +278,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
                 case Stopped:
                     _stopped = new DoneSignal();
                     _registry.Open();
-                    _threadExecutor.Restart();
+                    _threadRunner.Restart();
                     foreach (var loop in _loops)
                     {
                         loop.Restart();
@@ -784,7 +784,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
             }
 
             // A thread body that ignores its token can only be waited for; a process body can be ended.
-            _processExecutor.KillBusyAfter(ProcessCancelGrace);
+            _processRunner.KillBusyAfter(ProcessCancelGrace);
         }
 
         if (began)
@@ -801,8 +801,8 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private void FinishStop()
     {
-        _threadExecutor.Shutdown();
-        _processExecutor.Shutdown();
+        _threadRunner.Shutdown();
+        _processRunner.Shutdown();
         DoneSignal stopped;
         lock (_lifecycleGate)
         {
@@ -838,7 +838,7 @@ public sealed class TaskSupervisor : IDisposable, IAsyncDisposable, IQueueWaitOb
 
     private void ThrowIfCalledFromOwnTask(string operation)
     {
-        if ((ThreadExecutor.CurrentSupervisor == this || AsyncLoop.Current?.Supervisor == this) && Volatile.Read(ref _phase) is Running or Stopping)
+        if ((ThreadRunner.CurrentSupervisor == this || AsyncLoop.Current?.Supervisor == this) && Volatile.Read(ref _phase) is Running or Stopping)
         {
             throw new InvalidOperationException(
                 $"{operation}() was called from a task of supervisor '{Id}' and would wait for that task itself. Call Stop(wait: false) or StopAsync(wait: false) there: the stop then finishes once that task has ended.");

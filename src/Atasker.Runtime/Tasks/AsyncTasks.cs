@@ -27,7 +27,7 @@ internal static class AsyncTasks
         new((state, body), static (call, cancellationToken) => new ValueTask(call.Body(call.State, cancellationToken) ?? throw TaskLauncher.NullTask()));
 }
 
-/// <summary>What the async pool's executor needs from an async handle: the loop it runs on.</summary>
+/// <summary>What the async pool's runner needs from an async handle: the loop it runs on.</summary>
 internal interface IAsyncTask
 {
     AsyncLoop? Loop { get; set; }
@@ -69,7 +69,7 @@ internal class AsyncFuncTask<TState, TResult> : TaskHandle<TResult>, IAsyncTask
         pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
     }
 
-    private protected override void OnLeftExecutor() => Loop?.Forget(this);
+    private protected override void OnLeftRunner() => Loop?.Forget(this);
 
     private ValueTask<TResult> TakeBody(CancellationToken cancellationToken)
     {
@@ -150,7 +150,7 @@ internal class AsyncActionTask<TState> : TaskHandle, IAsyncTask
         pending.GetAwaiter().UnsafeOnCompleted(OnPendingCompleted);
     }
 
-    private protected override void OnLeftExecutor() => Loop?.Forget(this);
+    private protected override void OnLeftRunner() => Loop?.Forget(this);
 
     private ValueTask TakeBody(CancellationToken cancellationToken)
     {

@@ -43,8 +43,8 @@ public class TaskHandle
 
     // The lifecycle. Every move is a compare-and-swap, so exactly one party wins it:
     //   Delayed -> Queued (the delay timer) | Canceled (Cancel)
-    //   Queued  -> Started (the executor)   | Canceled (Cancel)
-    //   Started -> Completed | Faulted | Canceled (the executor, after the body returns or throws)
+    //   Queued  -> Started (the runner)   | Canceled (Cancel)
+    //   Started -> Completed | Faulted | Canceled (the runner, after the body returns or throws)
     // The outcome fields (_exception, the result in TaskHandle<T>, _completedTicks) are written before the final
     // state is published, so anyone who reads a final state also sees the outcome.
     private int _state;
@@ -160,14 +160,14 @@ public class TaskHandle
             RequestCancellation();
 
             // The handle ends now, whoever holds the task: a delayed one nothing holds; a waiting or ready one its pool
-            // gives up (with the slot, if it held one). One already handed to an executor keeps its slot until the
-            // executor gets to it, sees the Canceled state and gives the slot back (its end then finds the handle
+            // gives up (with the slot, if it held one). One already handed to a runner keeps its slot until the
+            // runner gets to it, sees the Canceled state and gives the slot back (its end then finds the handle
             // ended already).
-            // A task no executor has is out of the executors' care now; one that an executor has leaves it when the
-            // executor ends it.
+            // A task no runner has is out of the runners' care now; one that a runner has leaves it when the
+            // runner ends it.
             if (state == (int)TaskState.Delayed || _pool.Withdraw(this))
             {
-                OnLeftExecutor();
+                OnLeftRunner();
             }
 
             FinishCanceledBeforeStart();
@@ -236,7 +236,7 @@ public class TaskHandle
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Used by the supervisor, the pools and the executors.
+    // Used by the supervisor, the pools and the runners.
 
     internal PriorityAdmission Pool => _pool;
 
@@ -360,7 +360,7 @@ public class TaskHandle
     }
 
     /// <summary>
-    /// Runs the body on the calling thread (an executor's), finishes the handle, and returns the next task the pool
+    /// Runs the body on the calling thread (a runner's), finishes the handle, and returns the next task the pool
     /// admitted into the freed slot, for the caller to run at once (a hand-off without waking another thread).
     /// </summary>
     /// <param name="now">On entry, the time to record as the start (the caller just read it, or the previous task of a
@@ -397,7 +397,7 @@ public class TaskHandle
         return End(outcome, failure, now, takeNext: true);
     }
 
-    /// <summary>Moves an admitted task to Started, unless it was canceled meanwhile (then the executor must still
+    /// <summary>Moves an admitted task to Started, unless it was canceled meanwhile (then the runner must still
     /// <see cref="End"/> it, as Canceled, to give its slot back).</summary>
     internal bool TryBegin(long now)
     {
@@ -424,7 +424,7 @@ public class TaskHandle
         }
 
         var next = _pool.Release(takeNext, now);
-        OnLeftExecutor();
+        OnLeftRunner();
         Finish(outcome, now);
         return next;
     }
@@ -513,10 +513,10 @@ public class TaskHandle
     {
     }
 
-    /// <summary>Called once no executor holds the task any more (it gave the task's slot back, or never had it): an
+    /// <summary>Called once no runner holds the task any more (it gave the task's slot back, or never had it): an
     /// async loop forgets it then, so a stop that gives up on a blocked loop still finds the canceled tasks whose slots
     /// it holds.</summary>
-    private protected virtual void OnLeftExecutor()
+    private protected virtual void OnLeftRunner()
     {
     }
 
@@ -622,8 +622,8 @@ public class TaskHandle
     /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
     private void Finish(TaskState outcome, long now)
     {
-        // Once: a task canceled after it was handed to an executor ends at the cancel, and again (for nothing) when the
-        // executor gives its slot back.
+        // Once: a task canceled after it was handed to a runner ends at the cancel, and again (for nothing) when the
+        // runner gives its slot back.
         if (Interlocked.Exchange(ref _finishClaimed, 1) != 0)
         {
             return;

@@ -8,7 +8,7 @@ namespace Atasker;
 /// <typeparam name="T">The body's result.</typeparam>
 public class TaskHandle<T> : TaskHandle
 {
-    // Written by the executor before the final state is published (see TaskHandle's lifecycle comment).
+    // Written by the runner before the final state is published (see TaskHandle's lifecycle comment).
     private T _result = default!;
 
     private protected TaskHandle()

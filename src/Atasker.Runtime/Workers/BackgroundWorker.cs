@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
@@ -450,6 +451,7 @@ public abstract class BackgroundWorker
     /// A stopped worker only keeps the trigger (a stopping one always has an execution in progress).</summary>
     private protected void SignalLocked(bool trigger)
     {
+        Debug.Assert(Gates.IsHeld(Gate), "SignalLocked without the worker's gate.");
         _triggered |= trigger;
         if (_waiting == Wait.Due)
         {
@@ -527,6 +529,7 @@ public abstract class BackgroundWorker
     /// end of a stop.</summary>
     private void Pump()
     {
+        Debug.Assert(Gates.IsHeld(Gate), "Pump without the worker's gate.");
         if (_run is not null)
         {
             return;
@@ -675,6 +678,7 @@ public abstract class BackgroundWorker
 
     private void Disarm()
     {
+        Debug.Assert(Gates.IsHeld(Gate), "Disarm without the worker's gate.");
         if (_waiting != Wait.None)
         {
             _waiting = Wait.None;

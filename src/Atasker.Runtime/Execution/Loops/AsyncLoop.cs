@@ -130,7 +130,7 @@ public sealed class AsyncLoop
             throw new ArgumentOutOfRangeException(nameof(delay), delay, $"AsyncLoop.Delay: the delay must be between 0 and {TaskSupervisor.MaxDelay}.");
         }
 
-        var clock = t_current?.Supervisor.Clock ?? ThreadExecutor.CurrentSupervisor?.Clock ?? SupervisorClock.Own;
+        var clock = t_current?.Supervisor.Clock ?? ThreadRunner.CurrentSupervisor?.Clock ?? SupervisorClock.Own;
         return ClockDelay.Start(clock, delay, cancellationToken);
     }
 

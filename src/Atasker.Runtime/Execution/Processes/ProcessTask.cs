@@ -2,7 +2,7 @@ using System;
 
 namespace Atasker;
 
-/// <summary>What the process executor needs from a process task's handle.</summary>
+/// <summary>What the process runner needs from a process task's handle.</summary>
 internal interface IProcessTask
 {
     TaskHandle Handle { get; }

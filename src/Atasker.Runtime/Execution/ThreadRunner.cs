@@ -24,7 +24,7 @@ namespace Atasker;
 /// <see cref="PriorityAdmission.Release"/>), so a saturated pool hands work over without waking anyone.</para>
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore lives as long as the supervisor and never creates a wait handle.")]
-internal sealed class ThreadExecutor : IReadyQueueExecutor
+internal sealed class ThreadRunner : IReadyQueueRunner
 {
     private const int SearchSpins = 40;
     private const int MaxSearchers = 1;
@@ -48,7 +48,7 @@ internal sealed class ThreadExecutor : IReadyQueueExecutor
     private int _created;
     private volatile bool _shutdown;
 
-    public ThreadExecutor(TaskSupervisor supervisor, SupervisorClock clock)
+    public ThreadRunner(TaskSupervisor supervisor, SupervisorClock clock)
     {
         _supervisor = supervisor;
         _clock = clock;
@@ -137,7 +137,7 @@ internal sealed class ThreadExecutor : IReadyQueueExecutor
     {
         Interlocked.Increment(ref _threads);
         Interlocked.Increment(ref _created);
-        var thread = new Thread(static state => ((ThreadExecutor)state!).Work())
+        var thread = new Thread(static state => ((ThreadRunner)state!).Work())
         {
             IsBackground = true,
             Name = _threadName,

@@ -21,7 +21,7 @@ namespace Atasker;
 /// <para>A frame larger than a worker takes (512 MiB) is never sent: the task faults with
 /// <see cref="ProcessFrameTooLargeException"/>.</para>
 /// </remarks>
-internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
+internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
 {
     /// <summary>How many workers a task may be given to that are lost before its frame reaches them.</summary>
     private const int MaxAttempts = 3;
@@ -35,7 +35,7 @@ internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
     private ProcessWorkerCommand? _command;
     private IRemoteProcessPool? _remote;
 
-    public ProcessExecutor(SupervisorClock clock) => _clock = clock;
+    public ProcessRunner(SupervisorClock clock) => _clock = clock;
 
     /// <summary>Where a lost worker process is logged (the supervisor's logger).</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -215,8 +215,8 @@ internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
 
         new Thread(static state =>
         {
-            var (executor, command, assignment) = ((ProcessExecutor, ProcessWorkerCommand, ProcessWorker.Assignment))state!;
-            executor.StartFor(command, assignment);
+            var (runner, command, assignment) = ((ProcessRunner, ProcessWorkerCommand, ProcessWorker.Assignment))state!;
+            runner.StartFor(command, assignment);
         })
         {
             IsBackground = true,
@@ -378,14 +378,14 @@ internal sealed class ProcessExecutor : IExecutor, IProcessWorkerOwner
     };
 
     /// <summary>Passes a handle's cancel on to the worker running its task.</summary>
-    private sealed class Canceler(ProcessExecutor executor, IProcessTask task)
+    private sealed class Canceler(ProcessRunner runner, IProcessTask task)
     {
         public void Cancel()
         {
             ProcessWorker? worker = null;
-            lock (executor._gate)
+            lock (runner._gate)
             {
-                foreach (var (busy, assignment) in executor._busy)
+                foreach (var (busy, assignment) in runner._busy)
                 {
                     if (assignment.Task == task)
                     {
