@@ -33,7 +33,7 @@ public sealed class ProcessFailureTests
         for (int i = 0; i < 400; i++)
         {
             handles.Add(RemoteTasks.StartSleepThenProcessId(random.Next(1, 4), supervisor.Options()));
-            if (i % 13 == 12 && handles[^13] is var earlier && earlier.Wait(Workers.Patience) is var pid)
+            if (i % 13 == 12 && WorkerThatRan(handles[^13]) is int pid)
             {
                 // A worker that just answered: idle now, or already running the next task.
                 try
@@ -68,6 +68,19 @@ public sealed class ProcessFailureTests
         supervisor.Stop();
     }
 
+    /// <summary>The pid a task answered from, or null when the task was itself running in a worker killed before.</summary>
+    private static int? WorkerThatRan(TaskHandle<int> handle)
+    {
+        try
+        {
+            return handle.Wait(Workers.Patience);
+        }
+        catch (ProcessWorkerException)
+        {
+            return null;
+        }
+    }
+
     [Fact]
     public void A_reply_read_before_the_writer_marks_its_frame_delivered_does_not_lose_the_next_task()
     {
@@ -93,6 +106,39 @@ public sealed class ProcessFailureTests
         {
             ProcessWorker.RunWritten = null;
             supervisor.Stop(cancelTasks: true); // a lost frame leaves its task running: the stop's kill ends it
+        }
+    }
+
+    [Fact]
+    public void A_cancel_asked_while_the_tasks_frame_waits_for_the_writer_reaches_the_worker_after_it()
+    {
+        // The writer thread is held after the first task's frame until the hanging task was given to the same worker
+        // and canceled: its Run frame and its Cancel frame both wait for the writer, and must leave in that order (a
+        // cancel that overtook the task was ignored by the worker, and the task hung for ever).
+        var supervisor = Workers.Create(1);
+        TaskHandle<int>? hung = null;
+        int held = 0;
+        ProcessWorker.RunWritten = (worker, handle) =>
+        {
+            if (handle.Supervisor == supervisor && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                Workers.Eventually(() => worker.HasQueuedRun && Volatile.Read(ref hung) is not null, "the hanging task was given to the worker");
+                hung!.Cancel(); // Started: its token is signalled, and the cancel goes to the worker
+            }
+        };
+        try
+        {
+            var first = RemoteTasks.StartProcessId(supervisor.Options());
+            Volatile.Write(ref hung, RemoteTasks.StartHang(supervisor.Options()));
+            first.Wait(Workers.Patience);
+            Assert.Throws<OperationCanceledException>(() => hung.Wait(Workers.Patience));
+            Assert.Equal(TaskState.Canceled, hung.State);
+            Assert.Equal(1, held);
+        }
+        finally
+        {
+            ProcessWorker.RunWritten = null;
+            supervisor.Stop(cancelTasks: true);
         }
     }
 

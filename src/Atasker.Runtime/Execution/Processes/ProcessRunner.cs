@@ -274,7 +274,8 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
             // The task's activity spans the round trip; this thread goes on under the one it had.
             handle.StartTrace().End();
 
-            // Registered once the worker is known: a cancel that came first is passed on at once.
+            // Registered once the worker is known: a cancel that came first is passed on at once (the worker sends it
+            // after the task's Run frame, whichever was asked first).
             task.CancelRegistration = handle.CancellationToken.UnsafeRegister(static state => ((Canceler)state!).Cancel(), new Canceler(this, task));
         }
 

@@ -176,6 +176,14 @@ internal sealed class ProcessWorker
             if (_lostReason is null)
             {
                 _delivery = Delivery.Queued;
+
+                // A cancel asked before the task was given here went out ahead of it (and was ignored): the worker
+                // gets it again, after the task's Run frame.
+                if (assignment.Task.Handle.IsCancellationRequested)
+                {
+                    _cancels.Enqueue(assignment.Task.Handle.Id);
+                }
+
                 Monitor.PulseAll(_gate);
                 return;
             }
@@ -263,14 +271,16 @@ internal sealed class ProcessWorker
                     return; // the reader, or Close, reports what the worker had
                 }
 
-                if (_cancels.Count > 0)
-                {
-                    cancel = _cancels.Dequeue();
-                }
-                else
+                // A queued Run frame goes first: a cancel of that task must reach the worker after it (the worker
+                // ignores a cancel for a task it does not run), and a cancel of an earlier task is late anyway.
+                if (_delivery == Delivery.Queued)
                 {
                     run = _assignment;
                     _delivery = Delivery.Writing;
+                }
+                else
+                {
+                    cancel = _cancels.Dequeue();
                 }
             }
 
