@@ -106,12 +106,15 @@ public sealed partial class TaskGenerator
         private static void WriteStub(IndentedWriter writer, TaskMethodModel model)
         {
             var parameters = StubParameters(model);
-            WriteOptionsStubHeader(writer, model, parameters);
             if (model.Mode == GenerationMode.ThrowingLaunchers)
             {
+                WriteOptionsStubHeader(writer, model, parameters);
                 writer.Indent().Line(Throw(model)).Outdent();
                 return;
             }
+
+            WriteMethodInfoField(writer, model);
+            WriteOptionsStubHeader(writer, model, parameters);
 
             // The state: the target (for instance methods) and the arguments; a tuple when there are several.
             var values = new List<(string Expression, string Type)>();
@@ -157,7 +160,7 @@ public sealed partial class TaskGenerator
             string launcher = KnownTypes.IsAwaitable(model.Shape) ? Launcher + "Async" : Launcher;
             writer.Line($"return {launcher}{typeArguments}(");
             writer.Indent();
-            writer.Line(MethodInfo(model) + ",");
+            writer.Line(MethodInfoField(model) + ",");
             writer.Line("options,");
             writer.Line(state + ",");
             writer.Line($"static (state, cancellationToken) => {call});");
@@ -170,6 +173,7 @@ public sealed partial class TaskGenerator
         /// values, not later ones) and hands them to the launcher with the result's decoder.</summary>
         private static void WriteProcessStub(IndentedWriter writer, TaskMethodModel model, ProcessMethodModel process)
         {
+            WriteMethodInfoField(writer, model);
             WriteOptionsStubHeader(writer, model, StubParameters(model));
             writer.Line("{").Indent();
             writer.Line("var __arguments = new global::Atasker.ProcessWriter();");
@@ -180,7 +184,7 @@ public sealed partial class TaskGenerator
 
             string typeArguments = model.ResultType is null ? "" : $"<{model.ResultType}>";
             writer.Line($"return {Launcher}Process{typeArguments}(").Indent();
-            writer.Line(MethodInfo(model) + ",");
+            writer.Line(MethodInfoField(model) + ",");
             writer.Line("options,");
             writer.Line($"0x{process.Id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}UL,");
             writer.Line(process.ResultRead is null ? "__arguments);" : "__arguments,");
@@ -348,6 +352,19 @@ public sealed partial class TaskGenerator
             string declared = string.Join(", ", parameters.Select(parameter => DeclareWithoutDefault(parameter)).Concat(["global::Atasker.TaskOptions? options"]));
             writer.Line($"{model.StubModifiers} {HandleType(model)} {model.StubName}{model.TypeParameters}({declared}){Constraints(model)}");
         }
+
+        /// <summary>What the launcher is told about the method, built once per type (not per call): a static field
+        /// beside the stub. The attribute's values were checked at compile time, so its initializer cannot throw.</summary>
+        private static void WriteMethodInfoField(IndentedWriter writer, TaskMethodModel model)
+        {
+            writer.Line(GeneratedCode);
+            writer.Line($"private static readonly global::Atasker.TaskMethodInfo {MethodInfoField(model)} = {MethodInfo(model)};");
+            writer.Line();
+        }
+
+        /// <summary>The field's name: the stub's, and a hash of the method's signature, so overloads get their own.</summary>
+        private static string MethodInfoField(TaskMethodModel model) =>
+            $"__{model.StubName}Info_{Parser.Fnv1a64(model.HintName) & 0xFFFFFFFF:x8}";
 
         private static string MethodInfo(TaskMethodModel model)
         {

@@ -305,10 +305,12 @@ public abstract class BackgroundWorker
                     break;
             }
 
-            // An execution withdrawn before it started (by a stop) is not one.
-            if (run.HasStarted)
+            // An execution withdrawn before it started (by a stop) is not one. Its failure is recorded while its item
+            // is still known.
+            bool executed = run.HasStarted;
+            if (executed)
             {
-                CountExecution(failure);
+                RecordFailure(failure);
             }
 
             OnRunEnded();
@@ -320,6 +322,13 @@ public abstract class BackgroundWorker
             {
                 var clock = _supervisor!.Clock;
                 Arm(Wait.After, clock.Now + clock.ToUnits(_delay));
+            }
+
+            // Counted once the wait after it is armed: whoever sees the count (lock-free) finds the next wait measured
+            // from the end of this execution, whatever the time is now.
+            if (executed)
+            {
+                Volatile.Write(ref _executions, _executions + 1); // written under Gate only
             }
 
             Pump();
@@ -397,7 +406,8 @@ public abstract class BackgroundWorker
                 : _phase == Stopping && _draining && _drainLeft > 0;
             if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
             {
-                CountExecution(failure);
+                RecordFailure(failure);
+                Volatile.Write(ref _executions, _executions + 1); // no wait follows: a continued run has no delay
                 OnRunEnded();
                 if (_phase == Stopping)
                 {
@@ -637,10 +647,9 @@ public abstract class BackgroundWorker
         }
     }
 
-    /// <summary>Counts an ended execution, and its failure if it failed.</summary>
-    private void CountExecution(Exception? failure)
+    /// <summary>Reports an ended execution to telemetry, and counts and raises its failure if it failed.</summary>
+    private void RecordFailure(Exception? failure)
     {
-        Volatile.Write(ref _executions, _executions + 1); // written under Gate only
         AtaskerTelemetry.OnWorkerExecution(this, failed: failure is not null);
         if (failure is not null)
         {

@@ -13,6 +13,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartRead()
             => StartRead(null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartReadInfo_14e1323f = new global::Atasker.TaskMethodInfo("Counter.Read", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Counter.Read</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
         /// <returns>The task's handle: await it, wait for it, or cancel it.</returns>
@@ -20,7 +23,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartRead(global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<global::Demo.Counter, int>(
-                new global::Atasker.TaskMethodInfo("Counter.Read", global::Atasker.TaskPriority.Normal),
+                __StartReadInfo_14e1323f,
                 options,
                 this,
                 static (state, cancellationToken) => state.Read());

@@ -14,6 +14,9 @@ namespace Demo
         public static global::Atasker.TaskHandle<int> StartTwice(this int value)
             => StartTwice(value, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartTwiceInfo_9aec0ae7 = new global::Atasker.TaskMethodInfo("Extensions.Twice", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Extensions.Twice</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>Twice</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public static global::Atasker.TaskHandle<int> StartTwice(this int value, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<int, int>(
-                new global::Atasker.TaskMethodInfo("Extensions.Twice", global::Atasker.TaskPriority.Normal),
+                __StartTwiceInfo_9aec0ae7,
                 options,
                 value,
                 static (state, cancellationToken) => global::Demo.Extensions.Twice(state));

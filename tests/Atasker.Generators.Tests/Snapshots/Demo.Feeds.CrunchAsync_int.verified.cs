@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartCrunch(int n)
             => StartCrunch(n, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartCrunchInfo_ede28f7f = new global::Atasker.TaskMethodInfo("Feeds.CrunchAsync", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Feeds.CrunchAsync</c> as a background task on the supervisor's threads (holding a thread until the task it returns completes) and returns its handle at once.</summary>
         /// <param name="n">Passed to <c>CrunchAsync</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartCrunch(int n, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, int), int>(
-                new global::Atasker.TaskMethodInfo("Feeds.CrunchAsync", global::Atasker.TaskPriority.Normal),
+                __StartCrunchInfo_ede28f7f,
                 options,
                 (this, n),
                 static (state, cancellationToken) => state.Item1.CrunchAsync(state.Item2));

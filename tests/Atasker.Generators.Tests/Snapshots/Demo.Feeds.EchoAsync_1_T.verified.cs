@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<T> StartEcho<T>(T value)
             => StartEcho<T>(value, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartEchoInfo_6fc9e5d0 = new global::Atasker.TaskMethodInfo("Feeds.EchoAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+
         /// <summary>Runs <c>Feeds.EchoAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>EchoAsync</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<T> StartEcho<T>(T value, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, T), T>(
-                new global::Atasker.TaskMethodInfo("Feeds.EchoAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async),
+                __StartEchoInfo_6fc9e5d0,
                 options,
                 (this, value),
                 static (state, cancellationToken) => state.Item1.EchoAsync<T>(state.Item2));

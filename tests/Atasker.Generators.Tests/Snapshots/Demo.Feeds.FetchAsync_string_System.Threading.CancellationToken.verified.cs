@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<string> StartFetch(string url)
             => StartFetch(url, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartFetchInfo_b1e10e06 = new global::Atasker.TaskMethodInfo("Feeds.FetchAsync", global::Atasker.TaskPriority.Normal, observesCancellation: true, kind: global::Atasker.TaskKind.Async);
+
         /// <summary>Runs <c>Feeds.FetchAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="url">Passed to <c>FetchAsync</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<string> StartFetch(string url, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, string), string>(
-                new global::Atasker.TaskMethodInfo("Feeds.FetchAsync", global::Atasker.TaskPriority.Normal, observesCancellation: true, kind: global::Atasker.TaskKind.Async),
+                __StartFetchInfo_b1e10e06,
                 options,
                 (this, url),
                 static (state, cancellationToken) => state.Item1.FetchAsync(state.Item2, cancellationToken));

@@ -13,6 +13,9 @@ namespace Demo
         internal global::Atasker.TaskHandle StartFlush()
             => StartFlush(null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartFlushInfo_9484b778 = new global::Atasker.TaskMethodInfo("Feeds.FlushAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+
         /// <summary>Runs <c>Feeds.FlushAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
         /// <returns>The task's handle: await it, wait for it, or cancel it.</returns>
@@ -20,7 +23,7 @@ namespace Demo
         internal global::Atasker.TaskHandle StartFlush(global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<global::Demo.Feeds>(
-                new global::Atasker.TaskMethodInfo("Feeds.FlushAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async),
+                __StartFlushInfo_9484b778,
                 options,
                 this,
                 static (state, cancellationToken) => state.FlushAsync());

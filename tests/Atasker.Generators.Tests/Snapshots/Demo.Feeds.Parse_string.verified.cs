@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartParse(string text)
             => StartParse(text, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartParseInfo_fc84f519 = new global::Atasker.TaskMethodInfo("Feeds.Parse", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+
         /// <summary>Runs <c>Feeds.Parse</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="text">Passed to <c>Parse</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartParse(string text, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, string), int>(
-                new global::Atasker.TaskMethodInfo("Feeds.Parse", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async),
+                __StartParseInfo_fc84f519,
                 options,
                 (this, text),
                 static (state, cancellationToken) => state.Item1.Parse(state.Item2));

@@ -14,6 +14,9 @@ namespace Demo
         public static global::Atasker.TaskHandle StartPing(int times)
             => StartPing(times, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartPingInfo_2e2b904e = new global::Atasker.TaskMethodInfo("Feeds.PingAsync", global::Atasker.TaskPriority.High, kind: global::Atasker.TaskKind.Async, loop: "io");
+
         /// <summary>Runs <c>Feeds.PingAsync</c> as an async task on async loop "io" of the supervisor and returns its handle at once.</summary>
         /// <param name="times">Passed to <c>PingAsync</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public static global::Atasker.TaskHandle StartPing(int times, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.StartAsync<int>(
-                new global::Atasker.TaskMethodInfo("Feeds.PingAsync", global::Atasker.TaskPriority.High, kind: global::Atasker.TaskKind.Async, loop: "io"),
+                __StartPingInfo_2e2b904e,
                 options,
                 times,
                 static (state, cancellationToken) => global::Demo.Feeds.PingAsync(state));

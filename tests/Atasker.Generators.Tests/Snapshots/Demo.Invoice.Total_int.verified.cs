@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<decimal> StartTotal(int count)
             => StartTotal(count, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartTotalInfo_9cf8d426 = new global::Atasker.TaskMethodInfo("Invoice.Total", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Invoice.Total</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="count">Passed to <c>Total</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<decimal> StartTotal(int count, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Invoice, int), decimal>(
-                new global::Atasker.TaskMethodInfo("Invoice.Total", global::Atasker.TaskPriority.Normal),
+                __StartTotalInfo_9cf8d426,
                 options,
                 (this, count),
                 static (state, cancellationToken) => state.Item1.Total(state.Item2));

@@ -15,6 +15,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> Startclass(int @event, string @object)
             => Startclass(@event, @object, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartclassInfo_4df0f4c9 = new global::Atasker.TaskMethodInfo("Keywords.class", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Keywords.class</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="event">Passed to <c>@class</c>.</param>
         /// <param name="object">Passed to <c>@class</c>.</param>
@@ -24,7 +27,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> Startclass(int @event, string @object, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Keywords, int, string), int>(
-                new global::Atasker.TaskMethodInfo("Keywords.class", global::Atasker.TaskPriority.Normal),
+                __StartclassInfo_4df0f4c9,
                 options,
                 (this, @event, @object),
                 static (state, cancellationToken) => state.Item1.@class(state.Item2, state.Item3));

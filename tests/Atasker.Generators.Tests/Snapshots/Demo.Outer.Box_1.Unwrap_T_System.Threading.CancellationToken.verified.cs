@@ -16,6 +16,9 @@ namespace Demo
             public global::Atasker.TaskHandle<T> StartUnwrap(T value)
                 => StartUnwrap(value, null);
 
+            [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+            private static readonly global::Atasker.TaskMethodInfo __StartUnwrapInfo_19bcbfcb = new global::Atasker.TaskMethodInfo("Outer.Box.Unwrap", global::Atasker.TaskPriority.Critical, observesCancellation: true);
+
             /// <summary>Runs <c>Outer.Box.Unwrap</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
             /// <param name="value">Passed to <c>Unwrap</c>.</param>
             /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -24,7 +27,7 @@ namespace Demo
             public global::Atasker.TaskHandle<T> StartUnwrap(T value, global::Atasker.TaskOptions? options)
             {
                 return global::Atasker.TaskLauncher.Start<(global::Demo.Outer.Box<T>, T), T>(
-                    new global::Atasker.TaskMethodInfo("Outer.Box.Unwrap", global::Atasker.TaskPriority.Critical, observesCancellation: true),
+                    __StartUnwrapInfo_19bcbfcb,
                     options,
                     (this, value),
                     static (state, cancellationToken) => state.Item1.Unwrap(state.Item2, cancellationToken));

@@ -13,6 +13,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartLength()
             => StartLength(null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartLengthInfo_20ed2d2d = new global::Atasker.TaskMethodInfo("Point.Length", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Point.Length</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
         /// <returns>The task's handle: await it, wait for it, or cancel it.</returns>
@@ -20,7 +23,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartLength(global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<global::Demo.Point, int>(
-                new global::Atasker.TaskMethodInfo("Point.Length", global::Atasker.TaskPriority.Normal),
+                __StartLengthInfo_20ed2d2d,
                 options,
                 this,
                 static (state, cancellationToken) => state.Length());

@@ -14,6 +14,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartBuild(int id)
             => StartBuild(id, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartBuildInfo_b5fa440c = new global::Atasker.TaskMethodInfo("Reports.Build", global::Atasker.TaskPriority.High);
+
         /// <summary>Runs <c>Reports.Build</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="id">Passed to <c>Build</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartBuild(int id, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), int>(
-                new global::Atasker.TaskMethodInfo("Reports.Build", global::Atasker.TaskPriority.High),
+                __StartBuildInfo_b5fa440c,
                 options,
                 (this, id),
                 static (state, cancellationToken) => state.Item1.Build(state.Item2));

@@ -14,6 +14,9 @@ namespace Demo
         internal global::Atasker.TaskHandle<long> StartCount(int limit)
             => StartCount(limit, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartCountInfo_a4c38fe1 = new global::Atasker.TaskMethodInfo("Reports.CountAsync", global::Atasker.TaskPriority.Normal, delaySeconds: 0.25D, observesCancellation: true);
+
         /// <summary>Runs <c>Reports.CountAsync</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="limit">Passed to <c>CountAsync</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         internal global::Atasker.TaskHandle<long> StartCount(int limit, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), long>(
-                new global::Atasker.TaskMethodInfo("Reports.CountAsync", global::Atasker.TaskPriority.Normal, delaySeconds: 0.25D, observesCancellation: true),
+                __StartCountInfo_a4c38fe1,
                 options,
                 (this, limit),
                 static (state, cancellationToken) => state.Item1.CountAsync(state.Item2, cancellationToken));

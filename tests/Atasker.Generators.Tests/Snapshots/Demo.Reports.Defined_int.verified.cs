@@ -12,6 +12,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartDefined(int x)
             => StartDefined(x, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartDefinedInfo_171d1407 = new global::Atasker.TaskMethodInfo("Reports.Defined", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Reports.Defined</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="x">Passed to <c>Defined</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -20,7 +23,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartDefined(int x, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), int>(
-                new global::Atasker.TaskMethodInfo("Reports.Defined", global::Atasker.TaskPriority.Normal),
+                __StartDefinedInfo_171d1407,
                 options,
                 (this, x),
                 static (state, cancellationToken) => state.Item1.Defined(state.Item2));

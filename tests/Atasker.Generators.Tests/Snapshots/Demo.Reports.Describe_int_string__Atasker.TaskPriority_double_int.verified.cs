@@ -16,6 +16,9 @@ namespace Demo
         public global::Atasker.TaskHandle<string> StartDescribe(int id, string? label = null, global::Atasker.TaskPriority priority = global::Atasker.TaskPriority.Low, double scale = 1.5D, params int[] extra)
             => StartDescribe(id, label, priority, scale, extra, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartDescribeInfo_2ed34a69 = new global::Atasker.TaskMethodInfo("Reports.Describe", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Reports.Describe</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="id">Passed to <c>Describe</c>.</param>
         /// <param name="label">Passed to <c>Describe</c>.</param>
@@ -28,7 +31,7 @@ namespace Demo
         public global::Atasker.TaskHandle<string> StartDescribe(int id, string? label, global::Atasker.TaskPriority priority, double scale, int[] extra, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string>(
-                new global::Atasker.TaskMethodInfo("Reports.Describe", global::Atasker.TaskPriority.Normal),
+                __StartDescribeInfo_2ed34a69,
                 options,
                 (this, id, label, priority, scale, extra),
                 static (state, cancellationToken) => state.Item1.Describe(state.Item2, state.Item3, state.Item4, state.Item5, state.Item6));

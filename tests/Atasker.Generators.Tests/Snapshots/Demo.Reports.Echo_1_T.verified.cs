@@ -14,6 +14,9 @@ namespace Demo
         protected internal global::Atasker.TaskHandle<T> StartEcho<T>(T value) where T : class, new()
             => StartEcho<T>(value, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartEchoInfo_cfe31fba = new global::Atasker.TaskMethodInfo("Reports.Echo", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Reports.Echo</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>Echo</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         protected internal global::Atasker.TaskHandle<T> StartEcho<T>(T value, global::Atasker.TaskOptions? options) where T : class, new()
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, T), T>(
-                new global::Atasker.TaskMethodInfo("Reports.Echo", global::Atasker.TaskPriority.Normal),
+                __StartEchoInfo_cfe31fba,
                 options,
                 (this, value),
                 static (state, cancellationToken) => state.Item1.Echo<T>(state.Item2));

@@ -14,6 +14,9 @@ namespace Demo
         public static global::Atasker.TaskHandle StartLog(string message)
             => StartLog(message, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartLogInfo_13fffb6e = new global::Atasker.TaskMethodInfo("Reports.Log", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Reports.Log</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="message">Passed to <c>Log</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +25,7 @@ namespace Demo
         public static global::Atasker.TaskHandle StartLog(string message, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<string>(
-                new global::Atasker.TaskMethodInfo("Reports.Log", global::Atasker.TaskPriority.Normal),
+                __StartLogInfo_13fffb6e,
                 options,
                 message,
                 static (state, cancellationToken) => global::Demo.Reports.Log(state));

@@ -13,6 +13,9 @@ namespace Demo
         private global::Atasker.TaskHandle StartNothing()
             => StartNothing(null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartNothingInfo_f17a2379 = new global::Atasker.TaskMethodInfo("Reports.Nothing", global::Atasker.TaskPriority.Low);
+
         /// <summary>Runs <c>Reports.Nothing</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
         /// <returns>The task's handle: await it, wait for it, or cancel it.</returns>
@@ -20,7 +23,7 @@ namespace Demo
         private global::Atasker.TaskHandle StartNothing(global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<global::Demo.Reports>(
-                new global::Atasker.TaskMethodInfo("Reports.Nothing", global::Atasker.TaskPriority.Low),
+                __StartNothingInfo_f17a2379,
                 options,
                 this,
                 static (state, cancellationToken) => state.Nothing());

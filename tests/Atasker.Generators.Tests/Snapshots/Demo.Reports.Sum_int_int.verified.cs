@@ -15,6 +15,9 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartSum(int a, int b)
             => StartSum(a, b, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartSumInfo_c77361cf = new global::Atasker.TaskMethodInfo("Reports.Sum", global::Atasker.TaskPriority.Normal);
+
         /// <summary>Runs <c>Reports.Sum</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="a">Passed to <c>Sum</c>.</param>
         /// <param name="b">Passed to <c>Sum</c>.</param>
@@ -24,7 +27,7 @@ namespace Demo
         public global::Atasker.TaskHandle<int> StartSum(int a, int b, global::Atasker.TaskOptions? options)
         {
             return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int, int), int>(
-                new global::Atasker.TaskMethodInfo("Reports.Sum", global::Atasker.TaskPriority.Normal),
+                __StartSumInfo_c77361cf,
                 options,
                 (this, a, b),
                 static (state, cancellationToken) => state.Item1.Sum(state.Item2, state.Item3));

@@ -19,6 +19,9 @@ partial class GlobalType
     public static global::Atasker.TaskHandle<int> StartEight(int a, int b, int c, int d, int e, int f, int g, int h)
         => StartEight(a, b, c, d, e, f, g, h, null);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+    private static readonly global::Atasker.TaskMethodInfo __StartEightInfo_0a84dc98 = new global::Atasker.TaskMethodInfo("GlobalType.Eight", global::Atasker.TaskPriority.Normal);
+
     /// <summary>Runs <c>GlobalType.Eight</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
     /// <param name="a">Passed to <c>Eight</c>.</param>
     /// <param name="b">Passed to <c>Eight</c>.</param>
@@ -34,7 +37,7 @@ partial class GlobalType
     public static global::Atasker.TaskHandle<int> StartEight(int a, int b, int c, int d, int e, int f, int g, int h, global::Atasker.TaskOptions? options)
     {
         return global::Atasker.TaskLauncher.Start<(int, int, int, int, int, int, int, int), int>(
-            new global::Atasker.TaskMethodInfo("GlobalType.Eight", global::Atasker.TaskPriority.Normal),
+            __StartEightInfo_0a84dc98,
             options,
             (a, b, c, d, e, f, g, h),
             static (state, cancellationToken) => global::GlobalType.Eight(state.Item1, state.Item2, state.Item3, state.Item4, state.Item5, state.Item6, state.Item7, state.Item8));

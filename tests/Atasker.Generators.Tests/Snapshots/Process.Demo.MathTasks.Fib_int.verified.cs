@@ -14,6 +14,9 @@ namespace Demo
         public static global::Atasker.TaskHandle<long> StartFib(int n)
             => StartFib(n, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartFibInfo_16f49176 = new global::Atasker.TaskMethodInfo("MathTasks.Fib", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Process);
+
         /// <summary>Runs <c>MathTasks.Fib</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="n">Passed to <c>Fib</c>.</param>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -24,7 +27,7 @@ namespace Demo
             var __arguments = new global::Atasker.ProcessWriter();
             __arguments.WriteInt32(n);
             return global::Atasker.TaskLauncher.StartProcess<long>(
-                new global::Atasker.TaskMethodInfo("MathTasks.Fib", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Process),
+                __StartFibInfo_16f49176,
                 options,
                 0xef4652f66839f6b4UL,
                 __arguments,

@@ -16,6 +16,9 @@ namespace Demo
         private static global::Atasker.TaskHandle StartLog(string? message, global::System.DateTimeOffset at, global::System.Guid id)
             => StartLog(message, at, id, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartLogInfo_cc315073 = new global::Atasker.TaskMethodInfo("MathTasks.Log", global::Atasker.TaskPriority.Normal, delaySeconds: 1D, kind: global::Atasker.TaskKind.Process);
+
         /// <summary>Runs <c>MathTasks.Log</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="message">Passed to <c>Log</c>.</param>
         /// <param name="at">Passed to <c>Log</c>.</param>
@@ -30,7 +33,7 @@ namespace Demo
             __arguments.WriteDateTimeOffset(at);
             __arguments.WriteGuid(id);
             return global::Atasker.TaskLauncher.StartProcess(
-                new global::Atasker.TaskMethodInfo("MathTasks.Log", global::Atasker.TaskPriority.Normal, delaySeconds: 1D, kind: global::Atasker.TaskKind.Process),
+                __StartLogInfo_cc315073,
                 options,
                 0x5f837dbf0864723dUL,
                 __arguments);

@@ -16,6 +16,9 @@ namespace Demo
         internal static global::Atasker.TaskHandle<global::System.Collections.Generic.List<double>?> StartScale(double[] values, global::Demo.Mode mode, decimal? factor)
             => StartScale(values, mode, factor, null);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private static readonly global::Atasker.TaskMethodInfo __StartScaleInfo_3f91587b = new global::Atasker.TaskMethodInfo("MathTasks.ScaleAsync", global::Atasker.TaskPriority.High, observesCancellation: true, kind: global::Atasker.TaskKind.Process);
+
         /// <summary>Runs <c>MathTasks.ScaleAsync</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="values">Passed to <c>ScaleAsync</c>.</param>
         /// <param name="mode">Passed to <c>ScaleAsync</c>.</param>
@@ -30,7 +33,7 @@ namespace Demo
             __arguments.WriteByte((byte)mode);
             __arguments.WriteNullable<decimal>(factor, static (w1, v1) => w1.WriteDecimal(v1));
             return global::Atasker.TaskLauncher.StartProcess<global::System.Collections.Generic.List<double>?>(
-                new global::Atasker.TaskMethodInfo("MathTasks.ScaleAsync", global::Atasker.TaskPriority.High, observesCancellation: true, kind: global::Atasker.TaskKind.Process),
+                __StartScaleInfo_3f91587b,
                 options,
                 0xa734206ed6696390UL,
                 __arguments,
