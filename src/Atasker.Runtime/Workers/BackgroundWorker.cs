@@ -310,7 +310,7 @@ public abstract class BackgroundWorker
             bool executed = run.HasStarted;
             if (executed)
             {
-                RecordFailure(failure);
+                RecordOutcome(failure);
             }
 
             OnRunEnded();
@@ -328,7 +328,7 @@ public abstract class BackgroundWorker
             // from the end of this execution, whatever the time is now.
             if (executed)
             {
-                Volatile.Write(ref _executions, _executions + 1); // written under Gate only
+                CountExecution();
             }
 
             Pump();
@@ -406,8 +406,8 @@ public abstract class BackgroundWorker
                 : _phase == Stopping && _draining && _drainLeft > 0;
             if (more && _runItems < MaxExecutionsPerRun && _run?.Pool.HasWaiting == false)
             {
-                RecordFailure(failure);
-                Volatile.Write(ref _executions, _executions + 1); // no wait follows: a continued run has no delay
+                RecordOutcome(failure);
+                CountExecution(); // no wait follows: a continued run has no delay
                 OnRunEnded();
                 if (_phase == Stopping)
                 {
@@ -647,8 +647,11 @@ public abstract class BackgroundWorker
         }
     }
 
+    /// <summary>Counts an ended execution (read lock-free by <see cref="Executions"/>); called under Gate only.</summary>
+    private void CountExecution() => Volatile.Write(ref _executions, _executions + 1);
+
     /// <summary>Reports an ended execution to telemetry, and counts and raises its failure if it failed.</summary>
-    private void RecordFailure(Exception? failure)
+    private void RecordOutcome(Exception? failure)
     {
         AtaskerTelemetry.OnWorkerExecution(this, failed: failure is not null);
         if (failure is not null)
