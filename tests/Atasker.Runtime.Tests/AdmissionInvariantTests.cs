@@ -30,7 +30,7 @@ public sealed class AdmissionInvariantTests
                 case < 8 when dispatcher.Running.Count > 0:
                     var ended = dispatcher.Running[random.Next(dispatcher.Running.Count)];
                     dispatcher.Running.Remove(ended);
-                    ended.End(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
+                    _ = ended.EndOnce(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
                     break;
                 case 8 when all.Count > 0:
                     all[random.Next(all.Count)].Cancel();
@@ -51,12 +51,36 @@ public sealed class AdmissionInvariantTests
         {
             var ended = dispatcher.Running[0];
             dispatcher.Running.RemoveAt(0);
-            ended.End(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
+            _ = ended.EndOnce(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
             pool.AssertInvariants();
         }
 
         Assert.All(all, handle => Assert.True(handle.IsFinished, $"{handle} never ended"));
         Assert.Equal((0, 0), (pool.GetInfo().Active, pool.GetInfo().Queued));
+    }
+
+    [Fact]
+    public void A_run_ended_twice_gives_its_slot_back_once()
+    {
+        // Two exit paths of one run (a process task's reply and its worker's loss, an async body's completion and its
+        // loop's abandon) both end it: the second end must not free a slot the next task already holds.
+        var dispatcher = new RecordingDispatcher();
+        var pool = new PriorityAdmission("process", new PoolLimits(1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var first = Submit(pool, TaskPriority.Normal);
+        var second = Submit(pool, TaskPriority.Normal);
+        var third = Submit(pool, TaskPriority.Normal);
+        Assert.Equal([first], dispatcher.Running);
+
+        var run = dispatcher.Runs[0];
+        _ = run.End(TaskState.Completed, null, SupervisorClock.Own.Now);
+        _ = run.End(TaskState.Faulted, new InvalidOperationException("late"), SupervisorClock.Own.Now);
+        pool.AssertInvariants();
+
+        Assert.Equal(TaskState.Completed, first.State);
+        Assert.Null(first.Exception);
+        Assert.Equal([first, second], dispatcher.Running);
+        Assert.Equal(TaskState.Queued, third.State);
+        Assert.Equal((1, 1), (pool.GetInfo().Active, pool.GetInfo().Queued));
     }
 
     [Fact]
@@ -92,17 +116,21 @@ public sealed class AdmissionInvariantTests
 
         public List<TaskHandle> Running { get; } = [];
 
+        public List<TaskRun> Runs { get; } = [];
+
         public void Dispatch(TaskHandle item)
         {
             Assert.True(item.Id > _lastId[(int)item.Priority], $"{item} was dispatched after a later {item.Priority} task");
             _lastId[(int)item.Priority] = item.Id;
-            if (!item.TryBegin(SupervisorClock.Own.Now))
+            var run = TaskRun.Begin(item, SupervisorClock.Own.Now);
+            if (!run.Begun)
             {
-                item.End(TaskState.Canceled, null, SupervisorClock.Own.Now, takeNext: false);
+                _ = run.End(TaskState.Canceled, null, SupervisorClock.Own.Now);
                 return;
             }
 
             Running.Add(item);
+            Runs.Add(run);
         }
     }
 

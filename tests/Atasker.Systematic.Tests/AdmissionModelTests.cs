@@ -59,9 +59,10 @@ public sealed class AdmissionModelTests
                 return;
             }
 
-            if (!next.TryBegin(SupervisorClock.Own.Now))
+            var run = TaskRun.Begin(next, SupervisorClock.Own.Now);
+            if (!run.Begun)
             {
-                next.End(TaskState.Canceled, null, SupervisorClock.Own.Now, takeNext: false);
+                _ = run.End(TaskState.Canceled, null, SupervisorClock.Own.Now);
                 return;
             }
 
@@ -78,7 +79,7 @@ public sealed class AdmissionModelTests
 
             var ended = _running[index % _running.Count];
             _running.Remove(ended);
-            ended.End(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
+            _ = ended.EndOnce(TaskState.Completed, null, SupervisorClock.Own.Now, takeNext: false);
         }
 
         public void Cancel(int index)

@@ -1,8 +1,8 @@
 namespace Atasker;
 
 /// <summary>Runs tasks a pool has admitted, handed over one by one after the pool's lock is released (the async loops
-/// and the process pool). The pool has counted the slot; the runner must, whatever happens, end each task through
-/// <see cref="TaskHandle.End"/> so the slot is given back.</summary>
+/// and the process pool). The pool has counted the slot; the runner runs each task as a <see cref="TaskRun"/>, whose
+/// end (exactly once, whatever happens) gives the slot back.</summary>
 internal interface IDispatchRunner
 {
     void Dispatch(TaskHandle item);

@@ -256,8 +256,12 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     {
         var task = assignment.Task;
         var handle = task.Handle;
-        bool begun = assignment.Attempt == 0 ? handle.TryBegin(_clock.Now) : !handle.IsCancellationRequested;
-        if (!begun)
+        if (assignment.Attempt == 0)
+        {
+            task.Run = TaskRun.Begin(handle, _clock.Now);
+        }
+
+        if (!task.Run.Begun || (assignment.Attempt > 0 && handle.IsCancellationRequested))
         {
             Release(worker);
             End(task, TaskState.Canceled, null);
@@ -272,7 +276,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
         if (assignment.Attempt == 0)
         {
             // The task's activity spans the round trip; this thread goes on under the one it had.
-            handle.StartTrace().End();
+            task.Run.LeaveTrace();
 
             // Registered once the worker is known: a cancel that came first is passed on at once (the worker sends it
             // after the task's Run frame, whichever was asked first).
@@ -297,15 +301,17 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     /// it was canceled before it could begin.</summary>
     private void Refuse(IProcessTask task, Exception error)
     {
-        bool begun = task.Handle.TryBegin(_clock.Now);
-        End(task, begun ? TaskState.Faulted : TaskState.Canceled, error);
+        task.Run = TaskRun.Begin(task.Handle, _clock.Now);
+        task.Run.LeaveTrace();
+        End(task, task.Run.Begun ? TaskState.Faulted : TaskState.Canceled, error);
     }
 
-    /// <summary>Ends a task: the cancel link goes, then the handle ends (giving its slot back).</summary>
+    /// <summary>Ends a task's run (begun by <see cref="Assign"/>, <see cref="Refuse"/> or <see cref="RunRemoteAsync"/>):
+    /// the cancel link goes, then the handle ends (giving its slot back), once whichever path gets here first.</summary>
     private void End(IProcessTask task, TaskState outcome, Exception? failure)
     {
         task.CancelRegistration.Dispose();
-        _ = task.Handle.End(outcome, outcome == TaskState.Faulted ? failure : null, _clock.Now, takeNext: false);
+        _ = task.Run.End(outcome, failure, _clock.Now);
     }
 
     private static (TaskState, Exception?) Interpret(IProcessTask task, ProcessTaskReply reply)
@@ -340,13 +346,14 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     private async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
     {
         var handle = task.Handle;
-        if (!handle.TryBegin(_clock.Now))
+        task.Run = TaskRun.Begin(handle, _clock.Now);
+        task.Run.LeaveTrace();
+        if (!task.Run.Begun)
         {
-            _ = handle.End(TaskState.Canceled, null, _clock.Now, takeNext: false);
+            End(task, TaskState.Canceled, null);
             return;
         }
 
-        handle.StartTrace().End();
         TaskState outcome;
         Exception? failure;
         try
@@ -367,7 +374,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
             (outcome, failure) = (TaskState.Faulted, error);
         }
 
-        _ = handle.End(outcome, failure, _clock.Now, takeNext: false);
+        End(task, outcome, failure);
     }
 
     private static ProcessTaskOutcome Outcome(ProcessFrameKind kind) => kind switch

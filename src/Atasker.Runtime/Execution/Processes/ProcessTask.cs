@@ -14,6 +14,9 @@ internal interface IProcessTask
     /// <summary>The link from the handle's token to the worker running it (set when the task begins).</summary>
     System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
+    /// <summary>The task's run, once it has begun (see <see cref="TaskRun"/>); every exit path ends it.</summary>
+    TaskRun Run { get; set; }
+
     /// <summary>Decodes the worker's result into the handle (before the handle ends).</summary>
     void ReadResult(ProcessReader result);
 }
@@ -29,6 +32,8 @@ internal sealed class ProcessTask<TResult>(ulong methodId, byte[] arguments, Fun
     public byte[] Arguments { get; } = arguments;
 
     public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
+
+    public TaskRun Run { get; set; }
 
     public void ReadResult(ProcessReader result)
     {
@@ -47,6 +52,8 @@ internal sealed class ProcessTask(ulong methodId, byte[] arguments) : TaskHandle
     public byte[] Arguments { get; } = arguments;
 
     public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
+
+    public TaskRun Run { get; set; }
 
     public void ReadResult(ProcessReader result) => result.EnsureFullyRead();
 }
