@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Atasker.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +12,9 @@ using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Atasker;
+
+// Longer than ~400 lines: the consume, run, answer cycle and the graceful stop share the channel, the delivery queue
+// and the running count (the console entry and the cancel registry are in their own files).
 
 /// <summary>
 /// The worker side: consumes the task queue with a prefetch of <see cref="RabbitMqOptions.PoolSize"/>, runs each
@@ -25,6 +29,9 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private readonly RabbitMqOptions _options;
     private readonly ILogger _logger;
     private readonly string _broker;
+    // Deliveries waiting for a runner thread. Bounded by the broker (prefetch = PoolSize), so it never holds more than
+    // the runners can start. A BlockingCollection rather than a Channel: the runners are dedicated threads whose bodies
+    // block, so they take with a blocking call; a Channel would make every take sync-over-async.
     private readonly BlockingCollection<Delivery> _deliveries = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly object _gate = new();
@@ -41,13 +48,8 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     private long _requeued;
     private long _canceled;
 
-    // Cancels from producers: the tasks running here by message id, and the ids canceled before they arrived (with
-    // when to forget them). Guarded by _cancelGate.
-    private static readonly TimeSpan RememberCancels = TimeSpan.FromMinutes(10);
-    private readonly object _cancelGate = new();
-    private readonly Dictionary<string, CancellationTokenSource> _runningTasks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _canceledEarly = new(StringComparer.Ordinal);
-    private int _pruneCanceledAt = 1024;
+    // Cancels from producers, by message id.
+    private readonly RemoteCancels _cancels = new();
 
     /// <summary>Creates a worker; <see cref="StartAsync"/> connects it.</summary>
     /// <exception cref="ArgumentException">An option is invalid (named).</exception>
@@ -74,63 +76,6 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
 
     /// <summary>Messages given back to the queue (shutdown, or counted again after a lost worker).</summary>
     public long Requeued => Interlocked.Read(ref _requeued);
-
-    /// <summary>
-    /// Runs a worker as a console app's whole Main: <c>return await AtaskerRemoteWorker.RunAsync(args);</c>. Options
-    /// come from <c>--uri</c>, <c>--queue</c>, <c>--pool-size</c>, <c>--max-deliveries</c> (or the environment
-    /// variables <c>ATASKER_RABBITMQ_URI</c>, <c>ATASKER_RABBITMQ_QUEUE</c>); it serves until SIGTERM or Ctrl+C, then
-    /// shuts down gracefully. Returns 0, 1 when the broker cannot be reached, 2 on bad arguments.
-    /// </summary>
-    public static async Task<int> RunAsync(string[] args, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        RabbitMqOptions options;
-        try
-        {
-            options = ParseArguments(args);
-            options.Validate();
-        }
-        catch (ArgumentException error)
-        {
-            await Console.Error.WriteLineAsync($"{error.Message}{Environment.NewLine}usage: [--uri amqp://host:port/] [--queue name] [--pool-size n] [--max-deliveries n]").ConfigureAwait(false);
-            return 2;
-        }
-
-        var worker = new AtaskerRemoteWorker(options, loggerFactory);
-        await using var disposing = worker.ConfigureAwait(false);
-        using var stop = new CancellationTokenSource();
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
-        try
-        {
-            await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RabbitMqPoolException error)
-        {
-            await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
-            return 1;
-        }
-
-        Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: consuming '{options.Queue}' at {RabbitMqTopology.Display(options.Uri)}, pool size {options.PoolSize}");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: stopping (running tasks finish and are answered, the rest goes back to the queue)");
-        await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        Console.WriteLine($"Atasker remote worker {Environment.ProcessId}: stopped ({worker.Completed} completed, {worker.Faulted} faulted, {worker.Canceled} canceled, {worker.DeadLettered} dead-lettered)");
-        return 0;
-
-        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
 
     /// <summary>Connects, declares the queues and starts consuming.</summary>
     /// <exception cref="RabbitMqPoolException">The broker is unreachable or a queue cannot be declared.</exception>
@@ -230,54 +175,6 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         _shutdown.Dispose();
     }
 
-    /// <summary>Parses the console entry's arguments (the environment fills what they leave out).</summary>
-    internal static RabbitMqOptions ParseArguments(string[] args)
-    {
-        var options = new RabbitMqOptions();
-        if (Environment.GetEnvironmentVariable("ATASKER_RABBITMQ_URI") is { Length: > 0 } uri)
-        {
-            options.Uri = ParseUri(uri, "ATASKER_RABBITMQ_URI");
-        }
-
-        if (Environment.GetEnvironmentVariable("ATASKER_RABBITMQ_QUEUE") is { Length: > 0 } queue)
-        {
-            options.Queue = queue;
-        }
-
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"The argument {name} needs a value.", nameof(args));
-            switch (name)
-            {
-                case "--uri":
-                    options.Uri = ParseUri(value, name);
-                    break;
-                case "--queue":
-                    options.Queue = value;
-                    break;
-                case "--pool-size":
-                    options.PoolSize = ParseCount(value, name);
-                    break;
-                case "--max-deliveries":
-                    options.MaxDeliveries = ParseCount(value, name);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown argument '{name}'.", nameof(args));
-            }
-        }
-
-        return options;
-
-        static Uri ParseUri(string value, string name) =>
-            Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"{name}: '{value}' is not an amqp:// address.", nameof(args));
-
-        static int ParseCount(string value, string name) =>
-            int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0
-                ? count
-                : throw new ArgumentException($"{name}: '{value}' is not a whole number of 1 or more.", nameof(args));
-    }
-
     private async Task OnDeliveryAsync(object sender, BasicDeliverEventArgs e)
     {
         var delivery = new Delivery(
@@ -374,33 +271,9 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
     /// <summary>A producer canceled a task: its token is signalled if it runs here, else it is skipped when it comes.</summary>
     private Task OnCancel(object sender, BasicDeliverEventArgs e)
     {
-        if (e.BasicProperties.MessageId is not { } id)
+        if (e.BasicProperties.MessageId is { } id)
         {
-            return Task.CompletedTask;
-        }
-
-        lock (_cancelGate)
-        {
-            if (_runningTasks.TryGetValue(id, out var running))
-            {
-                _ = running.CancelAsync(); // the body's callbacks run elsewhere, not under this lock
-                return Task.CompletedTask;
-            }
-
-            long now = Environment.TickCount64;
-            _canceledEarly[id] = now + (long)RememberCancels.TotalMilliseconds;
-            if (_canceledEarly.Count >= _pruneCanceledAt)
-            {
-                foreach (var (key, forgetAt) in _canceledEarly)
-                {
-                    if (forgetAt <= now)
-                    {
-                        _canceledEarly.Remove(key);
-                    }
-                }
-
-                _pruneCanceledAt = Math.Max(1024, _canceledEarly.Count * 2);
-            }
+            _cancels.Cancel(id);
         }
 
         return Task.CompletedTask;
@@ -412,17 +285,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         string? id = delivery.MessageId; // the key of cancels from its producer
         if (id is not null)
         {
-            bool canceledEarly;
-            lock (_cancelGate)
-            {
-                canceledEarly = _canceledEarly.Remove(id);
-                if (!canceledEarly)
-                {
-                    _runningTasks[id] = cancel;
-                }
-            }
-
-            if (canceledEarly)
+            if (!_cancels.TryTrack(id, cancel))
             {
                 Interlocked.Increment(ref _canceled);
                 Log.SkippedCanceled(_logger, delivery.Name);
@@ -440,10 +303,7 @@ public sealed partial class AtaskerRemoteWorker : IHostedService, IAsyncDisposab
         {
             if (id is not null)
             {
-                lock (_cancelGate)
-                {
-                    _runningTasks.Remove(id);
-                }
+                _cancels.Untrack(id);
             }
         }
 

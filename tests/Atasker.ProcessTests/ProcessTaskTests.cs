@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Atasker.CompilerServices;
 using Atasker.ProcessTests.Tasks;
 
 namespace Atasker.ProcessTests;

@@ -1,3 +1,4 @@
+using Atasker.CompilerServices;
 using Atasker.RabbitMQ.Tests.Tasks;
 using RabbitMQ.Client;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Atasker.CompilerServices;
 
 namespace Atasker.Runtime.Tests;
 

@@ -1,3 +1,4 @@
+using Atasker.CompilerServices;
 namespace Atasker.Runtime.Tests;
 
 public sealed class ProcessCodecTests

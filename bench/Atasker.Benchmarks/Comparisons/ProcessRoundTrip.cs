@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipes;
 using Atasker.Benchmarks.Quick;
+using Atasker.CompilerServices;
 
 namespace Atasker.Benchmarks.Comparisons;
 

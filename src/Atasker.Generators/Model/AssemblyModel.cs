@@ -11,7 +11,7 @@ namespace Atasker.Generators.Model;
 /// qualified.</param>
 internal sealed record AssemblyModel(string DispatcherName, bool IsExecutable, EquatableArray<string> ReferencedDispatchers)
 {
-    public const string ProcessTasksAttribute = "Atasker.ProcessTasksAttribute";
+    public const string ProcessTasksAttribute = "Atasker.CompilerServices.ProcessTasksAttribute";
 
     public static AssemblyModel From(Compilation compilation, CancellationToken cancellationToken)
     {

@@ -7,12 +7,15 @@ using Atasker.Generators.Validation;
 
 namespace Atasker.Generators.Tasks;
 
+// Longer than ~400 lines: one emit method per generated shape (thread, async, process stubs and their dispatchers),
+// sharing the same writer helpers; a shape is read top to bottom in one place.
+
 public sealed partial class TaskGenerator
 {
     /// <summary>A <see cref="TaskMethodModel"/> in, C# text out. Never looks at symbols.</summary>
     internal static class Emitter
     {
-        private const string Launcher = "global::Atasker.TaskLauncher.Start";
+        private const string Launcher = "global::Atasker.CompilerServices.TaskLauncher.Start";
 
         internal static readonly string GeneratedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Atasker.Generators\", \"{Version}\")]";
@@ -176,7 +179,7 @@ public sealed partial class TaskGenerator
             WriteMethodInfoField(writer, model);
             WriteOptionsStubHeader(writer, model, StubParameters(model));
             writer.Line("{").Indent();
-            writer.Line("var __arguments = new global::Atasker.ProcessWriter();");
+            writer.Line("var __arguments = new global::Atasker.CompilerServices.ProcessWriter();");
             foreach (string write in process.ArgumentWrites)
             {
                 writer.Line(write);
@@ -206,7 +209,7 @@ public sealed partial class TaskGenerator
             writer.Line("/// <param name=\"__cancellationToken\">The task's token, signalled when the parent cancels it.</param>");
             writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             writer.Line(GeneratedCode);
-            writer.Line($"internal static void {process.InvokerName}(global::Atasker.ProcessReader __arguments, global::Atasker.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)");
+            writer.Line($"internal static void {process.InvokerName}(global::Atasker.CompilerServices.ProcessReader __arguments, global::Atasker.CompilerServices.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)");
             writer.Line("{").Indent();
             var arguments = new List<string>();
             for (int i = 0; i < process.ArgumentReads.Count; i++)
@@ -302,8 +305,8 @@ public sealed partial class TaskGenerator
             {
                 MethodShape.Void => ($"global::System.Action<{inputs}>", call),
                 MethodShape.Value => ($"global::System.Func<{inputs}, bool>", call),
-                MethodShape.Task => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask>", $"global::Atasker.WorkerLauncher.FromTask({call})"),
-                MethodShape.TaskOfT => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask<bool>>", $"global::Atasker.WorkerLauncher.FromTask({call})"),
+                MethodShape.Task => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask>", $"global::Atasker.CompilerServices.WorkerLauncher.FromTask({call})"),
+                MethodShape.TaskOfT => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask<bool>>", $"global::Atasker.CompilerServices.WorkerLauncher.FromTask({call})"),
                 MethodShape.ValueTask => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask>", call),
                 _ => ($"global::System.Func<{inputs}, global::System.Threading.Tasks.ValueTask<bool>>", call),
             };
@@ -358,7 +361,7 @@ public sealed partial class TaskGenerator
         private static void WriteMethodInfoField(IndentedWriter writer, TaskMethodModel model)
         {
             writer.Line(GeneratedCode);
-            writer.Line($"private static readonly global::Atasker.TaskMethodInfo {MethodInfoField(model)} = {MethodInfo(model)};");
+            writer.Line($"private static readonly global::Atasker.CompilerServices.TaskMethodInfo {MethodInfoField(model)} = {MethodInfo(model)};");
             writer.Line();
         }
 
@@ -394,7 +397,7 @@ public sealed partial class TaskGenerator
                 arguments.Add("loop: " + CSharpText.StringLiteral(model.Loop));
             }
 
-            return $"new global::Atasker.TaskMethodInfo({string.Join(", ", arguments)})";
+            return $"new global::Atasker.CompilerServices.TaskMethodInfo({string.Join(", ", arguments)})";
         }
 
         private static void WriteDocumentation(IndentedWriter writer, TaskMethodModel model, List<ParameterModel> parameters, bool withOptions)

@@ -7,6 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atasker;
 
+// Longer than ~400 lines: this part is the lifecycle (start, the stop's steps, dispose), whose steps hand over to each
+// other across threads and read best in one place; the other jobs are in the TaskSupervisor.*.cs parts and
+// SupervisorPools.
+
 /// <summary>
 /// Owns the pools, their threads and the tasks submitted to them. Generated <c>StartX</c> stubs submit to
 /// <see cref="Default"/> unless <see cref="TaskOptions.Supervisor"/> says otherwise.

@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// The entry point of the generated <c>StartX</c> stubs. The state is a value (the target and the arguments) and the

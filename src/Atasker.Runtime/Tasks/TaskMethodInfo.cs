@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Threading;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// What the generator knows about a <c>[BackgroundTask]</c> method, passed to <see cref="TaskLauncher"/> by the

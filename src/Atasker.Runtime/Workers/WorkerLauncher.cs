@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Threading.Tasks;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>Helpers of the generated <c>XWorker</c> properties. Not meant to be called by hand.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -14,7 +14,7 @@ namespace Demo
             => StartRead(null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartReadInfo_14e1323f = new global::Atasker.TaskMethodInfo("Counter.Read", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartReadInfo_14e1323f = new global::Atasker.CompilerServices.TaskMethodInfo("Counter.Read", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Counter.Read</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +22,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartRead(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<global::Demo.Counter, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Counter, int>(
                 __StartReadInfo_14e1323f,
                 options,
                 this,

@@ -15,7 +15,7 @@ namespace Demo
             => StartTwice(value, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartTwiceInfo_9aec0ae7 = new global::Atasker.TaskMethodInfo("Extensions.Twice", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartTwiceInfo_9aec0ae7 = new global::Atasker.CompilerServices.TaskMethodInfo("Extensions.Twice", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Extensions.Twice</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>Twice</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle<int> StartTwice(this int value, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<int, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<int, int>(
                 __StartTwiceInfo_9aec0ae7,
                 options,
                 value,

@@ -15,7 +15,7 @@ namespace Demo
             => StartCrunch(n, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartCrunchInfo_ede28f7f = new global::Atasker.TaskMethodInfo("Feeds.CrunchAsync", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartCrunchInfo_ede28f7f = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.CrunchAsync", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Feeds.CrunchAsync</c> as a background task on the supervisor's threads (holding a thread until the task it returns completes) and returns its handle at once.</summary>
         /// <param name="n">Passed to <c>CrunchAsync</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartCrunch(int n, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<(global::Demo.Feeds, int), int>(
                 __StartCrunchInfo_ede28f7f,
                 options,
                 (this, n),

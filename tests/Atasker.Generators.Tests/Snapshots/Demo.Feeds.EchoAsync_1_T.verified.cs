@@ -15,7 +15,7 @@ namespace Demo
             => StartEcho<T>(value, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartEchoInfo_6fc9e5d0 = new global::Atasker.TaskMethodInfo("Feeds.EchoAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartEchoInfo_6fc9e5d0 = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.EchoAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
 
         /// <summary>Runs <c>Feeds.EchoAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>EchoAsync</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<T> StartEcho<T>(T value, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, T), T>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<(global::Demo.Feeds, T), T>(
                 __StartEchoInfo_6fc9e5d0,
                 options,
                 (this, value),

@@ -15,7 +15,7 @@ namespace Demo
             => StartFetch(url, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartFetchInfo_b1e10e06 = new global::Atasker.TaskMethodInfo("Feeds.FetchAsync", global::Atasker.TaskPriority.Normal, observesCancellation: true, kind: global::Atasker.TaskKind.Async);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartFetchInfo_b1e10e06 = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.FetchAsync", global::Atasker.TaskPriority.Normal, observesCancellation: true, kind: global::Atasker.TaskKind.Async);
 
         /// <summary>Runs <c>Feeds.FetchAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="url">Passed to <c>FetchAsync</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<string> StartFetch(string url, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, string), string>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<(global::Demo.Feeds, string), string>(
                 __StartFetchInfo_b1e10e06,
                 options,
                 (this, url),

@@ -14,7 +14,7 @@ namespace Demo
             => StartFlush(null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartFlushInfo_9484b778 = new global::Atasker.TaskMethodInfo("Feeds.FlushAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartFlushInfo_9484b778 = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.FlushAsync", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
 
         /// <summary>Runs <c>Feeds.FlushAsync</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +22,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         internal global::Atasker.TaskHandle StartFlush(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<global::Demo.Feeds>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<global::Demo.Feeds>(
                 __StartFlushInfo_9484b778,
                 options,
                 this,

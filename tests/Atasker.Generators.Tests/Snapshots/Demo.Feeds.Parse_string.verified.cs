@@ -15,7 +15,7 @@ namespace Demo
             => StartParse(text, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartParseInfo_fc84f519 = new global::Atasker.TaskMethodInfo("Feeds.Parse", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartParseInfo_fc84f519 = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.Parse", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Async);
 
         /// <summary>Runs <c>Feeds.Parse</c> as an async task on the default async loop of the supervisor and returns its handle at once.</summary>
         /// <param name="text">Passed to <c>Parse</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartParse(string text, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<(global::Demo.Feeds, string), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<(global::Demo.Feeds, string), int>(
                 __StartParseInfo_fc84f519,
                 options,
                 (this, text),

@@ -15,7 +15,7 @@ namespace Demo
             => StartPing(times, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartPingInfo_2e2b904e = new global::Atasker.TaskMethodInfo("Feeds.PingAsync", global::Atasker.TaskPriority.High, kind: global::Atasker.TaskKind.Async, loop: "io");
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartPingInfo_2e2b904e = new global::Atasker.CompilerServices.TaskMethodInfo("Feeds.PingAsync", global::Atasker.TaskPriority.High, kind: global::Atasker.TaskKind.Async, loop: "io");
 
         /// <summary>Runs <c>Feeds.PingAsync</c> as an async task on async loop "io" of the supervisor and returns its handle at once.</summary>
         /// <param name="times">Passed to <c>PingAsync</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle StartPing(int times, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.StartAsync<int>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartAsync<int>(
                 __StartPingInfo_2e2b904e,
                 options,
                 times,

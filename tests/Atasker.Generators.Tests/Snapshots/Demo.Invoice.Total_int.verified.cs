@@ -15,7 +15,7 @@ namespace Demo
             => StartTotal(count, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartTotalInfo_9cf8d426 = new global::Atasker.TaskMethodInfo("Invoice.Total", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartTotalInfo_9cf8d426 = new global::Atasker.CompilerServices.TaskMethodInfo("Invoice.Total", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Invoice.Total</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="count">Passed to <c>Total</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<decimal> StartTotal(int count, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Invoice, int), decimal>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Invoice, int), decimal>(
                 __StartTotalInfo_9cf8d426,
                 options,
                 (this, count),

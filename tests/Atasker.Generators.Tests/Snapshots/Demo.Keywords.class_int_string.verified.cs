@@ -16,7 +16,7 @@ namespace Demo
             => Startclass(@event, @object, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartclassInfo_4df0f4c9 = new global::Atasker.TaskMethodInfo("Keywords.class", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartclassInfo_4df0f4c9 = new global::Atasker.CompilerServices.TaskMethodInfo("Keywords.class", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Keywords.class</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="event">Passed to <c>@class</c>.</param>
@@ -26,7 +26,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> Startclass(int @event, string @object, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Keywords, int, string), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Keywords, int, string), int>(
                 __StartclassInfo_4df0f4c9,
                 options,
                 (this, @event, @object),

@@ -17,7 +17,7 @@ namespace Demo
                 => StartUnwrap(value, null);
 
             [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-            private static readonly global::Atasker.TaskMethodInfo __StartUnwrapInfo_19bcbfcb = new global::Atasker.TaskMethodInfo("Outer.Box.Unwrap", global::Atasker.TaskPriority.Critical, observesCancellation: true);
+            private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartUnwrapInfo_19bcbfcb = new global::Atasker.CompilerServices.TaskMethodInfo("Outer.Box.Unwrap", global::Atasker.TaskPriority.Critical, observesCancellation: true);
 
             /// <summary>Runs <c>Outer.Box.Unwrap</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
             /// <param name="value">Passed to <c>Unwrap</c>.</param>
@@ -26,7 +26,7 @@ namespace Demo
             [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
             public global::Atasker.TaskHandle<T> StartUnwrap(T value, global::Atasker.TaskOptions? options)
             {
-                return global::Atasker.TaskLauncher.Start<(global::Demo.Outer.Box<T>, T), T>(
+                return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Outer.Box<T>, T), T>(
                     __StartUnwrapInfo_19bcbfcb,
                     options,
                     (this, value),

@@ -14,7 +14,7 @@ namespace Demo
             => StartLength(null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartLengthInfo_20ed2d2d = new global::Atasker.TaskMethodInfo("Point.Length", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartLengthInfo_20ed2d2d = new global::Atasker.CompilerServices.TaskMethodInfo("Point.Length", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Point.Length</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +22,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartLength(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<global::Demo.Point, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Point, int>(
                 __StartLengthInfo_20ed2d2d,
                 options,
                 this,

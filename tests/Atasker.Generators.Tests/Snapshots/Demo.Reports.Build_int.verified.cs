@@ -15,7 +15,7 @@ namespace Demo
             => StartBuild(id, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartBuildInfo_b5fa440c = new global::Atasker.TaskMethodInfo("Reports.Build", global::Atasker.TaskPriority.High);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartBuildInfo_b5fa440c = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Build", global::Atasker.TaskPriority.High);
 
         /// <summary>Runs <c>Reports.Build</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="id">Passed to <c>Build</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartBuild(int id, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int>(
                 __StartBuildInfo_b5fa440c,
                 options,
                 (this, id),

@@ -15,7 +15,7 @@ namespace Demo
             => StartCount(limit, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartCountInfo_a4c38fe1 = new global::Atasker.TaskMethodInfo("Reports.CountAsync", global::Atasker.TaskPriority.Normal, delaySeconds: 0.25D, observesCancellation: true);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartCountInfo_a4c38fe1 = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.CountAsync", global::Atasker.TaskPriority.Normal, delaySeconds: 0.25D, observesCancellation: true);
 
         /// <summary>Runs <c>Reports.CountAsync</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="limit">Passed to <c>CountAsync</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         internal global::Atasker.TaskHandle<long> StartCount(int limit, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), long>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), long>(
                 __StartCountInfo_a4c38fe1,
                 options,
                 (this, limit),

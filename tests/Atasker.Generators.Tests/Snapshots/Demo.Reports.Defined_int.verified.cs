@@ -13,7 +13,7 @@ namespace Demo
             => StartDefined(x, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartDefinedInfo_171d1407 = new global::Atasker.TaskMethodInfo("Reports.Defined", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartDefinedInfo_171d1407 = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Defined", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Reports.Defined</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="x">Passed to <c>Defined</c>.</param>
@@ -22,7 +22,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartDefined(int x, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int>(
                 __StartDefinedInfo_171d1407,
                 options,
                 (this, x),

@@ -17,7 +17,7 @@ namespace Demo
             => StartDescribe(id, label, priority, scale, extra, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartDescribeInfo_2ed34a69 = new global::Atasker.TaskMethodInfo("Reports.Describe", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartDescribeInfo_2ed34a69 = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Describe", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Reports.Describe</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="id">Passed to <c>Describe</c>.</param>
@@ -30,7 +30,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<string> StartDescribe(int id, string? label, global::Atasker.TaskPriority priority, double scale, int[] extra, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string>(
                 __StartDescribeInfo_2ed34a69,
                 options,
                 (this, id, label, priority, scale, extra),

@@ -15,7 +15,7 @@ namespace Demo
             => StartEcho<T>(value, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartEchoInfo_cfe31fba = new global::Atasker.TaskMethodInfo("Reports.Echo", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartEchoInfo_cfe31fba = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Echo", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Reports.Echo</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="value">Passed to <c>Echo</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         protected internal global::Atasker.TaskHandle<T> StartEcho<T>(T value, global::Atasker.TaskOptions? options) where T : class, new()
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, T), T>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, T), T>(
                 __StartEchoInfo_cfe31fba,
                 options,
                 (this, value),

@@ -15,7 +15,7 @@ namespace Demo
             => StartLog(message, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartLogInfo_13fffb6e = new global::Atasker.TaskMethodInfo("Reports.Log", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartLogInfo_13fffb6e = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Log", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Reports.Log</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="message">Passed to <c>Log</c>.</param>
@@ -24,7 +24,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle StartLog(string message, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<string>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<string>(
                 __StartLogInfo_13fffb6e,
                 options,
                 message,

@@ -14,7 +14,7 @@ namespace Demo
             => StartNothing(null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartNothingInfo_f17a2379 = new global::Atasker.TaskMethodInfo("Reports.Nothing", global::Atasker.TaskPriority.Low);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartNothingInfo_f17a2379 = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Nothing", global::Atasker.TaskPriority.Low);
 
         /// <summary>Runs <c>Reports.Nothing</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="options">Overrides the priority, delay, supervisor or cancellation; null keeps the attribute's settings.</param>
@@ -22,7 +22,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         private global::Atasker.TaskHandle StartNothing(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<global::Demo.Reports>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Reports>(
                 __StartNothingInfo_f17a2379,
                 options,
                 this,

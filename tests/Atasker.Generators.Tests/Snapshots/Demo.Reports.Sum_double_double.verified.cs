@@ -16,7 +16,7 @@ namespace Demo
             => StartSum(a, b, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartSumInfo_bfed67a3 = new global::Atasker.TaskMethodInfo("Reports.Sum", global::Atasker.TaskPriority.Normal);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartSumInfo_bfed67a3 = new global::Atasker.CompilerServices.TaskMethodInfo("Reports.Sum", global::Atasker.TaskPriority.Normal);
 
         /// <summary>Runs <c>Reports.Sum</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
         /// <param name="a">Passed to <c>Sum</c>.</param>
@@ -26,7 +26,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<double> StartSum(double a, double b, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.TaskLauncher.Start<(global::Demo.Reports, double, double), double>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, double, double), double>(
                 __StartSumInfo_bfed67a3,
                 options,
                 (this, a, b),

@@ -16,7 +16,7 @@ namespace Demo
                 var __worker = global::System.Threading.Volatile.Read(ref __ataskerWorker_AlarmAsync);
                 if (__worker is null)
                 {
-                    var __created = new global::Atasker.EventWorker("alarm", (global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<bool>>)(__cancellationToken => global::Atasker.WorkerLauncher.FromTask(this.AlarmAsync())))
+                    var __created = new global::Atasker.EventWorker("alarm", (global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask<bool>>)(__cancellationToken => global::Atasker.CompilerServices.WorkerLauncher.FromTask(this.AlarmAsync())))
                     {
                         Kind = global::Atasker.TaskKind.Thread,
                     };

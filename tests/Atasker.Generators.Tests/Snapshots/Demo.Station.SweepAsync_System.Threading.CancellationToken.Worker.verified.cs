@@ -16,7 +16,7 @@ namespace Demo
                 var __worker = global::System.Threading.Volatile.Read(ref __ataskerWorker_SweepAsync);
                 if (__worker is null)
                 {
-                    var __created = new global::Atasker.IntervalWorker("Station.SweepAsync", (global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask>)(__cancellationToken => global::Atasker.WorkerLauncher.FromTask(this.SweepAsync(__cancellationToken))))
+                    var __created = new global::Atasker.IntervalWorker("Station.SweepAsync", (global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.ValueTask>)(__cancellationToken => global::Atasker.CompilerServices.WorkerLauncher.FromTask(this.SweepAsync(__cancellationToken))))
                     {
                         Delay = global::System.TimeSpan.FromSeconds(0.5D),
                         DelayBefore = global::System.TimeSpan.FromSeconds(0.25D),

@@ -20,7 +20,7 @@ partial class GlobalType
         => StartEight(a, b, c, d, e, f, g, h, null);
 
     [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-    private static readonly global::Atasker.TaskMethodInfo __StartEightInfo_0a84dc98 = new global::Atasker.TaskMethodInfo("GlobalType.Eight", global::Atasker.TaskPriority.Normal);
+    private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartEightInfo_0a84dc98 = new global::Atasker.CompilerServices.TaskMethodInfo("GlobalType.Eight", global::Atasker.TaskPriority.Normal);
 
     /// <summary>Runs <c>GlobalType.Eight</c> as a background task on the supervisor's threads and returns its handle at once.</summary>
     /// <param name="a">Passed to <c>Eight</c>.</param>
@@ -36,7 +36,7 @@ partial class GlobalType
     [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
     public static global::Atasker.TaskHandle<int> StartEight(int a, int b, int c, int d, int e, int f, int g, int h, global::Atasker.TaskOptions? options)
     {
-        return global::Atasker.TaskLauncher.Start<(int, int, int, int, int, int, int, int), int>(
+        return global::Atasker.CompilerServices.TaskLauncher.Start<(int, int, int, int, int, int, int, int), int>(
             __StartEightInfo_0a84dc98,
             options,
             (a, b, c, d, e, f, g, h),

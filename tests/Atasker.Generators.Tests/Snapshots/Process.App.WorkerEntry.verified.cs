@@ -11,8 +11,8 @@ namespace Atasker.Generated
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Initialize()
         {
-            global::Atasker.ProcessWorkerHost.Register(global::Atasker.Generated.ProcessTasks_Demo_Library.Dispatch);
-            global::Atasker.ProcessWorkerHost.RunIfNativeAotWorker();
+            global::Atasker.CompilerServices.ProcessWorkerHost.Register(global::Atasker.Generated.ProcessTasks_Demo_Library.Dispatch);
+            global::Atasker.CompilerServices.ProcessWorkerHost.RunIfNativeAotWorker();
         }
     }
 }

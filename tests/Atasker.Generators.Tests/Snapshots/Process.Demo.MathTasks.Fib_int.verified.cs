@@ -15,7 +15,7 @@ namespace Demo
             => StartFib(n, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartFibInfo_16f49176 = new global::Atasker.TaskMethodInfo("MathTasks.Fib", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Process);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartFibInfo_16f49176 = new global::Atasker.CompilerServices.TaskMethodInfo("MathTasks.Fib", global::Atasker.TaskPriority.Normal, kind: global::Atasker.TaskKind.Process);
 
         /// <summary>Runs <c>MathTasks.Fib</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="n">Passed to <c>Fib</c>.</param>
@@ -24,9 +24,9 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle<long> StartFib(int n, global::Atasker.TaskOptions? options)
         {
-            var __arguments = new global::Atasker.ProcessWriter();
+            var __arguments = new global::Atasker.CompilerServices.ProcessWriter();
             __arguments.WriteInt32(n);
-            return global::Atasker.TaskLauncher.StartProcess<long>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartProcess<long>(
                 __StartFibInfo_16f49176,
                 options,
                 0xef4652f66839f6b4UL,
@@ -40,7 +40,7 @@ namespace Demo
         /// <param name="__cancellationToken">The task's token, signalled when the parent cancels it.</param>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        internal static void __AtaskerProcess_Fib_ef4652f66839f6b4(global::Atasker.ProcessReader __arguments, global::Atasker.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
+        internal static void __AtaskerProcess_Fib_ef4652f66839f6b4(global::Atasker.CompilerServices.ProcessReader __arguments, global::Atasker.CompilerServices.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
         {
             var __a0 = __arguments.ReadInt32();
             __arguments.EnsureFullyRead();

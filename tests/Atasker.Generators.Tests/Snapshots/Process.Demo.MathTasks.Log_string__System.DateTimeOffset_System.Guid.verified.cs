@@ -17,7 +17,7 @@ namespace Demo
             => StartLog(message, at, id, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartLogInfo_cc315073 = new global::Atasker.TaskMethodInfo("MathTasks.Log", global::Atasker.TaskPriority.Normal, delaySeconds: 1D, kind: global::Atasker.TaskKind.Process);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartLogInfo_cc315073 = new global::Atasker.CompilerServices.TaskMethodInfo("MathTasks.Log", global::Atasker.TaskPriority.Normal, delaySeconds: 1D, kind: global::Atasker.TaskKind.Process);
 
         /// <summary>Runs <c>MathTasks.Log</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="message">Passed to <c>Log</c>.</param>
@@ -28,11 +28,11 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         private static global::Atasker.TaskHandle StartLog(string? message, global::System.DateTimeOffset at, global::System.Guid id, global::Atasker.TaskOptions? options)
         {
-            var __arguments = new global::Atasker.ProcessWriter();
+            var __arguments = new global::Atasker.CompilerServices.ProcessWriter();
             __arguments.WriteString(message);
             __arguments.WriteDateTimeOffset(at);
             __arguments.WriteGuid(id);
-            return global::Atasker.TaskLauncher.StartProcess(
+            return global::Atasker.CompilerServices.TaskLauncher.StartProcess(
                 __StartLogInfo_cc315073,
                 options,
                 0x5f837dbf0864723dUL,
@@ -45,7 +45,7 @@ namespace Demo
         /// <param name="__cancellationToken">The task's token, signalled when the parent cancels it.</param>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        internal static void __AtaskerProcess_Log_5f837dbf0864723d(global::Atasker.ProcessReader __arguments, global::Atasker.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
+        internal static void __AtaskerProcess_Log_5f837dbf0864723d(global::Atasker.CompilerServices.ProcessReader __arguments, global::Atasker.CompilerServices.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
         {
             var __a0 = __arguments.ReadString();
             var __a1 = __arguments.ReadDateTimeOffset();

@@ -17,7 +17,7 @@ namespace Demo
             => StartScale(values, mode, factor, null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        private static readonly global::Atasker.TaskMethodInfo __StartScaleInfo_3f91587b = new global::Atasker.TaskMethodInfo("MathTasks.ScaleAsync", global::Atasker.TaskPriority.High, observesCancellation: true, kind: global::Atasker.TaskKind.Process);
+        private static readonly global::Atasker.CompilerServices.TaskMethodInfo __StartScaleInfo_3f91587b = new global::Atasker.CompilerServices.TaskMethodInfo("MathTasks.ScaleAsync", global::Atasker.TaskPriority.High, observesCancellation: true, kind: global::Atasker.TaskKind.Process);
 
         /// <summary>Runs <c>MathTasks.ScaleAsync</c> in a worker process of the supervisor's process pool and returns its handle at once.</summary>
         /// <param name="values">Passed to <c>ScaleAsync</c>.</param>
@@ -28,11 +28,11 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         internal static global::Atasker.TaskHandle<global::System.Collections.Generic.List<double>?> StartScale(double[] values, global::Demo.Mode mode, decimal? factor, global::Atasker.TaskOptions? options)
         {
-            var __arguments = new global::Atasker.ProcessWriter();
+            var __arguments = new global::Atasker.CompilerServices.ProcessWriter();
             __arguments.WriteArray<double>(values, static (w1, v1) => w1.WriteDouble(v1));
             __arguments.WriteByte((byte)mode);
             __arguments.WriteNullable<decimal>(factor, static (w1, v1) => w1.WriteDecimal(v1));
-            return global::Atasker.TaskLauncher.StartProcess<global::System.Collections.Generic.List<double>?>(
+            return global::Atasker.CompilerServices.TaskLauncher.StartProcess<global::System.Collections.Generic.List<double>?>(
                 __StartScaleInfo_3f91587b,
                 options,
                 0xa734206ed6696390UL,
@@ -46,7 +46,7 @@ namespace Demo
         /// <param name="__cancellationToken">The task's token, signalled when the parent cancels it.</param>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
-        internal static void __AtaskerProcess_ScaleAsync_a734206ed6696390(global::Atasker.ProcessReader __arguments, global::Atasker.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
+        internal static void __AtaskerProcess_ScaleAsync_a734206ed6696390(global::Atasker.CompilerServices.ProcessReader __arguments, global::Atasker.CompilerServices.ProcessWriter __result, global::System.Threading.CancellationToken __cancellationToken)
         {
             var __a0 = __arguments.ReadArray<double>(static r1 => r1.ReadDouble())!;
             var __a1 = (global::Demo.Mode)__arguments.ReadByte();

@@ -7,6 +7,9 @@ using System.Threading.Tasks;
 
 namespace Atasker;
 
+// Longer than ~400 lines: one thread's message loop, its synchronization context, the tasks it holds and its stop
+// share the same queue and phase; split, each part would need the others' private state.
+
 /// <summary>
 /// One dedicated thread running async work: every continuation of a body started on the loop runs on that thread
 /// (unless the body opts out with <c>ConfigureAwait(false)</c>), one at a time, like an asyncio event loop. Async

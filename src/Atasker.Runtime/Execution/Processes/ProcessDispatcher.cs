@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// Runs the process task <paramref name="methodId"/> of one assembly inside a worker process: decodes the arguments,

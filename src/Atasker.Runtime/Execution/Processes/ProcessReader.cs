@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Text;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// Decodes what <see cref="ProcessWriter"/> encoded. Every read checks the bounds: truncated or malformed data is a

@@ -2,10 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Atasker.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atasker;
+
+// Longer than ~400 lines: every exit path of a process task (reply, lost worker, refused start, remote reply) ends in
+// this file, through the same End, so that none is missed.
 
 /// <summary>
 /// Runs admitted process tasks in long-lived worker processes, one task per worker at a time: an idle worker is

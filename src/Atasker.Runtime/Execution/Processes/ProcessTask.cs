@@ -1,4 +1,5 @@
 using System;
+using Atasker.CompilerServices;
 
 namespace Atasker;
 

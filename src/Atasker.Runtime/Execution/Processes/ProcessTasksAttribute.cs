@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// Names the generated dispatcher of an assembly's process tasks, so that an executable referencing the assembly

@@ -5,7 +5,7 @@ using System.IO;
 using System.IO.Pipes;
 using System.Threading;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// The worker side of the process pool. Generated code registers each assembly's <see cref="ProcessDispatcher"/>;

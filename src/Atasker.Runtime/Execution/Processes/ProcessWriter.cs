@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Text;
 
-namespace Atasker;
+namespace Atasker.CompilerServices;
 
 /// <summary>
 /// Encodes the arguments and results of process tasks: little-endian, length-prefixed, no reflection, no runtime code

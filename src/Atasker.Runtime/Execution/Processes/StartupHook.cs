@@ -2,6 +2,7 @@ using System;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Atasker;
+using Atasker.CompilerServices;
 
 /// <summary>
 /// The entry of a worker process on the JIT. The parent sets this assembly as the child's startup hook, so the runtime
