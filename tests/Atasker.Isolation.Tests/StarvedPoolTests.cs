@@ -174,6 +174,43 @@ public sealed class StarvedPoolTests
     }
 
     [Fact]
+    public void A_put_blocked_on_a_full_queue_gets_in_as_soon_as_the_worker_takes_an_item()
+    {
+        using var supervisor = new TaskSupervisor("starved-put");
+        using var running = new ManualResetEventSlim(false);
+        using var go = new ManualResetEventSlim(false);
+        var seen = new ConcurrentQueue<int>();
+        var worker = new QueueWorker<int>("full", (item, _) =>
+        {
+            seen.Enqueue(item);
+            running.Set();
+            go.Wait();
+        }, queueCapacity: 1);
+        worker.Start(supervisor);
+        worker.Put(1);
+        Patience.Wait(running, "the first item ran");
+        worker.Put(2); // fills the queue
+        using var putReturned = new ManualResetEventSlim(false);
+        var producer = new Thread(() =>
+        {
+            worker.Put(3); // blocks: the queue is full
+            putReturned.Set();
+        });
+        producer.Start();
+        Assert.True(SpinWait.SpinUntil(() => producer.ThreadState.HasFlag(System.Threading.ThreadState.WaitSleepJoin), Patience.Long), "the producer never blocked");
+        Assert.False(putReturned.IsSet, "Put returned although the queue was full");
+        using var starvation = Starvation.Begin();
+
+        go.Set(); // item 2 is taken, item 3 gets its place
+        var elapsed = Patience.Time(() => Patience.Wait(putReturned, "the blocked Put returned"));
+        producer.Join();
+        worker.Stop(wait: true);
+
+        Assert.Equal([1, 2, 3], seen);
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(200), $"The blocked Put returned {elapsed.TotalMilliseconds:F0} ms after there was room.");
+    }
+
+    [Fact]
     public void Stop_with_wait_returns_as_soon_as_the_running_task_ends()
     {
         var supervisor = new TaskSupervisor("starved-stop");

@@ -71,6 +71,7 @@ public sealed partial class TaskSupervisor
     /// <summary>Submits one execution of a worker (allowed while a stop drains the workers).</summary>
     internal void SubmitWorkerRun(TaskHandle run, in TaskMethodInfo method) => SubmitCore(run, method, null, fromWorker: true);
 
-    /// <summary>Forgets a task that has ended; the last one to end during a stop lets the stop finish.</summary>
-    internal void OnTaskFinished(TaskHandle task) => _registry.Remove(task);
+    /// <summary>The unfinished tasks: a task adds itself at submission (above) and removes itself when it ends; the
+    /// last one to end during a stop lets the stop finish.</summary>
+    internal TaskRegistry Registry => _registry;
 }

@@ -264,7 +264,7 @@ public partial class TaskHandle
 
     private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, _supervisor.Clock.Now);
 
-    /// <summary>Publishes the outcome, lets the supervisor forget the task, and wakes everyone waiting for it.</summary>
+    /// <summary>Publishes the outcome, leaves the supervisor's registry, and wakes everyone waiting for it.</summary>
     private void Finish(TaskState outcome, long now)
     {
         // Once: a task canceled after it was handed to a runner ends at the cancel, and again (for nothing) when the
@@ -301,7 +301,7 @@ public partial class TaskHandle
         }
 
         OnFinished();
-        _supervisor.OnTaskFinished(this);
+        _supervisor.Registry.Remove(this);
 
         if (Volatile.Read(ref _completion) is { } source)
         {

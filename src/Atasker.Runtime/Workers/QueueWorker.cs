@@ -23,7 +23,12 @@ public sealed class QueueWorker<T> : BackgroundWorker
     private readonly WorkerBody<T> _body;
     private const int MoreItemSpins = 20;
 
-    // Only the worker takes items out (under Gate); an unbounded queue is put into without Gate.
+    // Only the worker takes items out (under Gate); an unbounded queue is put into without Gate. Puts waiting for room
+    // are our own list rather than a bounded Channel<T>'s: a Channel completes a waiting writer through the .NET
+    // ThreadPool (with or without AllowSynchronousContinuations), so a producer blocked in Put on a full queue would
+    // stay blocked, after the worker made room, for as long as the ThreadPool is starved (measured: still blocked
+    // after 3 s). Here the worker completes it under Gate, and a blocked Put wakes at once
+    // (StarvedPoolTests.A_put_blocked_on_a_full_queue_gets_in_as_soon_as_the_worker_takes_an_item).
     private readonly ConcurrentQueue<T> _queue = new();
     private readonly LinkedList<PendingPut> _waitingPuts = new();
     private T _current = default!;
