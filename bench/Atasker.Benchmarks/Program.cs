@@ -8,6 +8,9 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // dotnet run -c Release --project bench/Atasker.Benchmarks -- --quick [--rounds N] [--scale F]
 //   interleaved rounds of every comparison in one process: medians, ratios to baselines, targets.
+// dotnet run -c Release --project bench/Atasker.Benchmarks -- --quick --peers
+//   Atasker against Hangfire (InMemory), Quartz.NET (RAM store) and Coravel: throughput, idle latency, priority order,
+//   blocking bodies.
 // dotnet run -c Release --project bench/Atasker.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter *]
 //   the BenchmarkDotNet suites (in process, MemoryDiagnoser).
 if (args is [ProcessRoundTrip.EchoArgument, var pipeName])
@@ -31,9 +34,18 @@ if (args.Contains("--quick"))
         ("stub", StubVersusDelegate.Run),
         ("process", ProcessRoundTrip.Run),
         ("timers", Timers.Run),
+        ("saturated", SaturatedPool.Run),
+        ("blocking", BlockingBodies.Run),
     };
-    var selected = comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
-    Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));
+    var selected = args.Contains("--peers")
+        ? new List<(string Name, Action<Report, QuickOptions> Run)> { ("peers", Atasker.Benchmarks.Peers.PeerComparisons.Run) }
+        : comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
+    // The peers warm up inside their own rounds: a whole pass of them takes a minute (Coravel's one-second queue).
+    if (!args.Contains("--peers"))
+    {
+        Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));
+    }
+
     foreach (var (_, run) in selected)
     {
         run(report, options);

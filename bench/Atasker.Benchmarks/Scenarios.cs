@@ -41,6 +41,27 @@ public static class Scenarios
         countdown.Wait();
     }
 
+    /// <summary>No-op tasks through a generated stub, waited for with TaskHandle.WaitCompleted.</summary>
+    public static void AtaskerWaitCompleted(int n, TaskHandle[] handles, TaskOptions options)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            handles[i] = Workloads.StartNoop(options);
+        }
+
+        _ = TaskHandle.WaitCompleted(new ArraySegment<TaskHandle>(handles, 0, n));
+    }
+
+    public static void TaskRunWaitAll(int n, Task[] tasks)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            tasks[i] = Task.Run(static () => { });
+        }
+
+        Task.WaitAll(tasks.AsSpan(0, n));
+    }
+
     public static void TaskRunWhenAll(int n, Task[] tasks)
     {
         for (int i = 0; i < n; i++)

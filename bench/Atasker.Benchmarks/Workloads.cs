@@ -5,6 +5,11 @@ namespace Atasker.Benchmarks;
 /// <summary>The task methods every comparison launches through their generated stubs.</summary>
 public static partial class Workloads
 {
+    [BackgroundTask]
+    public static partial void Noop()
+    {
+    }
+
     [BackgroundTask(Priority = TaskPriority.Low)]
     public static partial void NoopLow(Countdown countdown) => countdown.Signal();
 

@@ -80,6 +80,74 @@ public sealed class ThreadTests
     }
 
     [Fact]
+    public void Kept_threads_are_created_at_once_serve_a_burst_of_blocking_bodies_and_never_retire()
+    {
+        var supervisor = Supervisors.Create(64);
+        supervisor.ThreadIdleTimeout = TimeSpan.FromMilliseconds(50);
+
+        supervisor.SetMinThreads(64);
+        Assert.Equal(64, supervisor.MinThreads);
+        Assert.Equal(64, supervisor.ThreadCount);
+        Assert.Equal(64, supervisor.ThreadsCreated);
+
+        // Several idle timeouts later the kept threads are all there, and a burst that needs every one of them starts
+        // without a thread being created.
+        for (int round = 0; round < 3; round++)
+        {
+            using var probe = new Probe();
+            var handles = Enumerable.Range(0, 64).Select(i => supervisor.Submit(probe.Blocking($"t{i}"))).ToList();
+            probe.WaitForStarts(64);
+            Assert.Equal(64, supervisor.ThreadsCreated);
+            probe.Open();
+            TaskHandle.WaitCompleted(handles, Probe.Patience);
+
+            // Six idle timeouts with nothing to do: no kept thread may retire meanwhile.
+            Assert.False(SpinWait.SpinUntil(() => supervisor.ThreadCount < 64, TimeSpan.FromMilliseconds(300)), "a kept thread retired");
+        }
+
+        supervisor.Stop();
+        Supervisors.Eventually(() => supervisor.ThreadCount == 0, "stop let the kept threads go");
+        supervisor.Start();
+        Assert.Equal(64, supervisor.ThreadCount); // kept again after the restart
+        supervisor.Stop();
+    }
+
+    [Fact]
+    public void Threads_beyond_the_kept_ones_retire_when_idle()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(8);
+        supervisor.ThreadIdleTimeout = TimeSpan.FromMilliseconds(50);
+        supervisor.SetMinThreads(2);
+
+        var handles = Enumerable.Range(0, 8).Select(i => supervisor.Submit(probe.Blocking($"t{i}"))).ToList();
+        probe.WaitForStarts(8);
+        Assert.Equal(8, supervisor.ThreadCount);
+        probe.Open();
+        TaskHandle.WaitCompleted(handles, Probe.Patience);
+
+        Supervisors.Eventually(() => supervisor.ThreadCount == 2, "the threads beyond the two kept retired");
+        supervisor.SetMinThreads(0);
+        Supervisors.Eventually(() => supervisor.ThreadCount == 0, "no thread kept: the last two retired");
+        supervisor.Stop();
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(32_768)]
+    public void Keeping_a_bad_number_of_threads_is_refused_naming_the_supervisor(int threads)
+    {
+        var supervisor = Supervisors.Create(4);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => supervisor.SetMinThreads(threads));
+
+        Assert.Equal("threads", error.ParamName);
+        Assert.Contains(supervisor.Id, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, supervisor.MinThreads);
+        supervisor.Stop();
+    }
+
+    [Fact]
     public void A_burst_of_short_tasks_in_an_unlimited_pool_does_not_create_a_thread_per_task()
     {
         var supervisor = Supervisors.Create(0);

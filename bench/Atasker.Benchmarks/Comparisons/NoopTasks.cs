@@ -26,7 +26,7 @@ internal static class NoopTasks
         report.Title("1. No-op thread tasks, pool never full", $"{ops:N0} tasks per round submitted from one thread; each body signals a countdown; medians of {options.Rounds} interleaved rounds");
         report.Table(samples, "Task.Run + Task.WhenAll", "task");
         var atasker = samples["Atasker: generated stubs, mixed priorities"];
-        double ratio = Rounds.Median(atasker.Select(s => s.NanosecondsPerOp)) / Rounds.Median(samples["Task.Run + Task.WhenAll"].Select(s => s.NanosecondsPerOp));
+        double ratio = Rounds.Ratio(samples, "Atasker: generated stubs, mixed priorities", "Task.Run + Task.WhenAll");
         report.Target("1. Atasker stub / Task.Run+WhenAll, time per task", ratio, 2.0, stretch: 1.5);
         report.Target("9. Atasker bytes allocated per no-op task", Rounds.Median(atasker.Select(s => s.BytesPerOp)), 200, "F0");
     }

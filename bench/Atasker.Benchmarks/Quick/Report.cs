@@ -51,8 +51,9 @@ internal sealed class Report(bool quiet = false)
         {
             double p50 = Rounds.Percentile(latencies, 0.5);
             double p99 = Rounds.Percentile(latencies, 0.99);
-            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-46} {p50,10:F1} {p99,10:F1} {bytes,8:F0}"));
-            _markdown.AppendLine(CultureInfo.InvariantCulture, $"| {name} | p50 {p50:F1} µs, p99 {p99:F1} µs | {bytes:F0} B | |");
+            string allocated = double.IsNaN(bytes) ? "-" : bytes.ToString("F0", CultureInfo.InvariantCulture);
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-46} {p50,10:F1} {p99,10:F1} {allocated,8}"));
+            _markdown.AppendLine(CultureInfo.InvariantCulture, $"| {name} | p50 {p50:F1} µs, p99 {p99:F1} µs | {allocated} B | |");
         }
     }
 

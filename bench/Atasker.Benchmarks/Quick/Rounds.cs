@@ -40,6 +40,10 @@ internal static class Rounds
 
     public static double Median(IEnumerable<double> values) => Percentile(values, 0.5);
 
+    /// <summary>The median time per operation of <paramref name="contender"/> over that of <paramref name="baseline"/>.</summary>
+    public static double Ratio(Dictionary<string, List<Sample>> samples, string contender, string baseline) =>
+        Median(samples[contender].Select(s => s.NanosecondsPerOp)) / Median(samples[baseline].Select(s => s.NanosecondsPerOp));
+
     public static double Percentile(IEnumerable<double> values, double fraction)
     {
         var sorted = values.Order().ToArray();

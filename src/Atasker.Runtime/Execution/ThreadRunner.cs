@@ -46,6 +46,7 @@ internal sealed class ThreadRunner : IReadyQueueRunner
     private PaddedCounter _coming;
     private int _threads;
     private int _created;
+    private int _minThreads;
     private volatile bool _shutdown;
 
     public ThreadRunner(TaskSupervisor supervisor, SupervisorClock clock)
@@ -67,6 +68,30 @@ internal sealed class ThreadRunner : IReadyQueueRunner
     /// <summary>Threads created so far (tests and the benchmarks).</summary>
     public int ThreadsCreated => Volatile.Read(ref _created);
 
+    /// <summary>Threads kept alive however long they are idle (see <see cref="KeepThreads"/>).</summary>
+    public int MinThreads => Volatile.Read(ref _minThreads);
+
+    /// <summary>Creates threads now until <paramref name="count"/> are alive, and keeps at least that many from then on:
+    /// an idle thread retires only while more are alive.</summary>
+    public void KeepThreads(int count)
+    {
+        Volatile.Write(ref _minThreads, count);
+        if (!_shutdown)
+        {
+            StartMissingThreads();
+        }
+    }
+
+    private void StartMissingThreads()
+    {
+        while (Volatile.Read(ref _threads) < Volatile.Read(ref _minThreads))
+        {
+            // Counted in _coming until it has looked at the queue, like any thread told to come.
+            Interlocked.Increment(ref _coming.Value);
+            StartThread();
+        }
+    }
+
     /// <summary>The pool whose ready queue the threads take from (set once, right after both are made).</summary>
     public void Serve(PriorityAdmission pool) => _pool = pool;
 
@@ -85,8 +110,12 @@ internal sealed class ThreadRunner : IReadyQueueRunner
         }
     }
 
-    /// <summary>Accepts work again after <see cref="Shutdown"/>.</summary>
-    public void Restart() => _shutdown = false;
+    /// <summary>Accepts work again after <see cref="Shutdown"/>, with the threads it keeps started again.</summary>
+    public void Restart()
+    {
+        _shutdown = false;
+        StartMissingThreads();
+    }
 
     /// <summary>Makes sure a thread will take each task made ready: enough are searching or on their way, or parked
     /// ones are woken, or new ones are started now.</summary>
@@ -151,6 +180,7 @@ internal sealed class ThreadRunner : IReadyQueueRunner
     private void Work()
     {
         t_supervisor = _supervisor;
+        bool retired = false; // counted out already (MayRetire)
         try
         {
             // When the next task is taken right after the last one ended, that end is also the next start: one clock
@@ -167,7 +197,7 @@ internal sealed class ThreadRunner : IReadyQueueRunner
 
                 if (item is null)
                 {
-                    if (!TryFindWork(arriving, out item))
+                    if (!TryFindWork(arriving, out item, out retired))
                     {
                         break;
                     }
@@ -192,7 +222,29 @@ internal sealed class ThreadRunner : IReadyQueueRunner
         finally
         {
             t_supervisor = null;
-            Interlocked.Decrement(ref _threads);
+            if (!retired)
+            {
+                Interlocked.Decrement(ref _threads);
+            }
+        }
+    }
+
+    /// <summary>Counts an idle thread out, unless that would leave fewer than <see cref="MinThreads"/> alive (the
+    /// caller then stays). A thread that retires is counted out here; one that leaves on shutdown, when it exits.</summary>
+    private bool MayRetire()
+    {
+        while (true)
+        {
+            int threads = Volatile.Read(ref _threads);
+            if (threads <= Volatile.Read(ref _minThreads) && !_shutdown)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _threads, threads - 1, threads) == threads)
+            {
+                return true;
+            }
         }
     }
 
@@ -201,8 +253,9 @@ internal sealed class ThreadRunner : IReadyQueueRunner
     /// <remarks><c>_parked</c> counts parked threads nobody has claimed. A hand-over claims one (decrements it) and
     /// releases the semaphore once; a thread leaving on its own (retiring, or finding work) must also decrement it,
     /// and when it cannot (every parked thread is claimed) a release is on its way to some parked thread.</remarks>
-    private bool TryFindWork(bool arriving, [NotNullWhen(true)] out TaskHandle? item)
+    private bool TryFindWork(bool arriving, [NotNullWhen(true)] out TaskHandle? item, out bool retired)
     {
+        retired = false;
         while (true)
         {
             if (Search(arriving, out item))
@@ -225,19 +278,26 @@ internal sealed class ThreadRunner : IReadyQueueRunner
                 continue;
             }
 
-            if (_wake.Wait(IdleTimeout))
+            while (!_wake.Wait(IdleTimeout))
             {
-                arriving = true; // woken by a claim (counted in _coming)
-                continue;
+                if (!MayRetire())
+                {
+                    continue; // one of the threads kept: stays parked (and counted so)
+                }
+
+                if (TryTakeParked())
+                {
+                    retired = true;
+                    return false; // Idle too long, and nobody had claimed it: retire.
+                }
+
+                // Claimed just as it timed out: the release is coming, and it stays.
+                Interlocked.Increment(ref _threads);
+                _wake.Wait();
+                break;
             }
 
-            if (TryTakeParked())
-            {
-                return false; // Idle too long, and nobody had claimed it: retire.
-            }
-
-            _wake.Wait(); // Claimed just as it timed out: the release is coming.
-            arriving = true;
+            arriving = true; // woken by a claim (counted in _coming)
         }
     }
 

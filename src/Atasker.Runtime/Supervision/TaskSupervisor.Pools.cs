@@ -6,6 +6,8 @@ namespace Atasker;
 /// <content>The three pools (thread, async, process): their limits, queue-wait thresholds and runners, in <see cref="SupervisorPools"/>.</content>
 public sealed partial class TaskSupervisor
 {
+    private const int MaxKeptThreads = short.MaxValue;
+
     /// <summary>
     /// A task waiting longer than this for a slot is reported through <see cref="QueueWaitExceeded"/> (default
     /// 5 seconds; <see cref="Timeout.InfiniteTimeSpan"/> turns it off). It keeps waiting.
@@ -51,6 +53,28 @@ public sealed partial class TaskSupervisor
     /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
     public void SetThreadPool(int poolSize, int reserveNormal = 0, int reserveHigh = 0) =>
         _pools.SetLimits(TaskKind.Thread, poolSize, reserveNormal, reserveHigh);
+
+    /// <summary>
+    /// Keeps <paramref name="threads"/> threads for the thread pool: creates them now, and from then on an idle thread
+    /// retires only while more are alive. By default (0) a thread is created on the spot when a task is admitted and
+    /// none is free (a fraction of a millisecond each), and retires after 10 seconds without work. Keep threads for
+    /// bursts of blocking bodies that must all start within a millisecond or two of their submission; a stream of short
+    /// tasks needs none (a thread or two carry it).
+    /// </summary>
+    /// <param name="threads">Threads to keep, 0 to keep none; at most 32,767.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative or above 32,767.</exception>
+    public void SetMinThreads(int threads)
+    {
+        if (threads is < 0 or > MaxKeptThreads)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"Supervisor '{Id}': the threads to keep must be between 0 and {MaxKeptThreads}.");
+        }
+
+        _pools.ThreadRunner.KeepThreads(threads);
+    }
+
+    /// <summary>The threads <see cref="SetMinThreads"/> keeps (0 by default).</summary>
+    public int MinThreads => _pools.ThreadRunner.MinThreads;
 
     /// <summary>
     /// Sets the async pool's limits, live: how many async bodies (on all of the supervisor's loops) may be running,
