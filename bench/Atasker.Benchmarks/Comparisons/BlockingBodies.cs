@@ -13,24 +13,29 @@ internal static class BlockingBodies
     public static void Run(Report report, QuickOptions options)
     {
         int rounds = Math.Max(3, options.Rounds / 3);
-        var total = new List<double>();
-        var lastStart = new List<double>();
-        for (int round = 0; round < rounds + 1; round++)
-        {
-            // A fresh supervisor each round: no thread is left over from the round before.
-            using var supervisor = new TaskSupervisor("bench-blocking");
-            supervisor.SetThreadPool(Width);
-            var (elapsed, last) = Measure(supervisor);
-            if (round > 0)
-            {
-                total.Add(elapsed.TotalMilliseconds);
-                lastStart.Add(last.TotalMilliseconds);
-            }
-        }
-
         report.Title("13. Blocking bodies at full width", $"{Width} bodies of 200 ms each into a {Width}-slot pool, a fresh supervisor each of {rounds} rounds");
-        report.Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"all finished: median {Rounds.Median(total):F0} ms (max {total.Max():F0}); the last body started: median {Rounds.Median(lastStart):F1} ms after the first submission (max {lastStart.Max():F1})"));
-        report.Target("13. Atasker 64 x 200 ms blocking bodies, 64 slots, all finished (ms)", Rounds.Median(total), 210, "F0");
+        foreach (int kept in (int[])[0, Width])
+        {
+            var total = new List<double>();
+            var lastStart = new List<double>();
+            for (int round = 0; round < rounds + 1; round++)
+            {
+                // A fresh supervisor each round: no thread is left over from the round before.
+                using var supervisor = new TaskSupervisor("bench-blocking");
+                supervisor.SetThreadPool(Width);
+                supervisor.SetMinThreads(kept);
+                var (elapsed, last) = Measure(supervisor);
+                if (round > 0)
+                {
+                    total.Add(elapsed.TotalMilliseconds);
+                    lastStart.Add(last.TotalMilliseconds);
+                }
+            }
+
+            string how = kept == 0 ? "threads created on the spot" : $"SetMinThreads({kept})";
+            report.Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{how}: all finished: median {Rounds.Median(total):F0} ms (max {total.Max():F0}); the last body started: median {Rounds.Median(lastStart):F1} ms after the first submission (max {lastStart.Max():F1})"));
+            report.Target($"13. Atasker 64 x 200 ms blocking bodies, 64 slots, {how}, all finished (ms)", Rounds.Median(total), 210, "F0");
+        }
     }
 
     /// <summary>Submits the batch and returns when every body has finished, and when the last one started.</summary>

@@ -25,8 +25,9 @@ public partial class TaskHandle
             if (!IsFinished)
             {
                 var clock = _supervisor.Clock;
+                extras.SubmittedTicks = EnqueuedTicks; // the delay's end will be the time it enters its queue
                 extras.DelayTimer = clock.CreateTimer(static state => ((TaskHandle)state!).OnDelayElapsed(), this);
-                extras.DelayTimer.Arm(_queuedTicks + clock.ToUnits(delay));
+                extras.DelayTimer.Arm(extras.SubmittedTicks + clock.ToUnits(delay));
             }
         }
     }
@@ -106,7 +107,7 @@ public partial class TaskHandle
         switch (State)
         {
             case TaskState.Completed: completion.TrySetResult(); break;
-            case TaskState.Faulted: completion.TrySetException(_exception!); break;
+            case TaskState.Faulted: completion.TrySetException(Failure!); break;
             default: completion.TrySetCanceled(CancellationTokenForOutcome); break;
         }
     }
@@ -123,7 +124,7 @@ public partial class TaskHandle
             case TaskState.Completed:
                 return;
             case TaskState.Faulted:
-                ExceptionDispatchInfo.Capture(_exception!).Throw();
+                ExceptionDispatchInfo.Capture(Failure!).Throw();
                 return;
             case TaskState.Canceled:
                 throw new OperationCanceledException($"{this} was canceled.", CancellationTokenForOutcome);
@@ -193,7 +194,9 @@ public partial class TaskHandle
     {
         ArgumentNullException.ThrowIfNull(handles);
         var limit = ValidateTimeout(timeout);
-        var list = new List<THandle>(handles);
+
+        // A list is waited on as it is (a copy of 200,000 handles is a large-object allocation per call).
+        var list = handles as IReadOnlyList<THandle> ?? new List<THandle>(handles);
         for (int i = 0; i < list.Count; i++)
         {
             if (list[i] is null)
@@ -202,19 +205,27 @@ public partial class TaskHandle
             }
         }
 
+        // Waited for from the last: tasks tend to end in the order they were submitted, so by the time the last has
+        // ended most others have too, and one blocking wait (one completion source) usually covers them all.
         var deadline = limit == Timeout.InfiniteTimeSpan ? (long?)null : Environment.TickCount64 + (long)Math.Ceiling(limit.TotalMilliseconds);
-        foreach (var handle in list)
+        for (int i = list.Count - 1; i >= 0; i--)
         {
+            var handle = list[i];
             var left = deadline is { } end ? TimeSpan.FromMilliseconds(Math.Max(0, end - Environment.TickCount64)) : Timeout.InfiniteTimeSpan;
             if (!handle.IsFinished && !WaitIgnoringOutcome(handle.Completion, left))
             {
                 int pending = 0;
+                THandle? first = null;
                 foreach (var other in list)
                 {
-                    pending += other.IsFinished ? 0 : 1;
+                    if (!other.IsFinished)
+                    {
+                        pending++;
+                        first ??= other;
+                    }
                 }
 
-                throw new TimeoutException($"{pending} of {list.Count} tasks did not finish within {limit}; the first is {handle}.");
+                throw new TimeoutException($"{pending} of {list.Count} tasks did not finish within {limit}; the first is {first ?? handle}.");
             }
         }
 
@@ -258,11 +269,14 @@ public partial class TaskHandle
         }
     }
 
-    /// <summary>What only some tasks need: a delay timer, a link to the caller's cancellation token, and (while
-    /// someone listens to the "Atasker" activity source) the submitter's activity and the task's own.</summary>
+    /// <summary>What only some tasks need: a delay timer and the submission time it started from, a link to the
+    /// caller's cancellation token, a failure, and (while someone listens to the "Atasker" activity source) the
+    /// submitter's activity and the task's own.</summary>
     private sealed class TaskExtras
     {
         public ClockTimer? DelayTimer;
+        public long SubmittedTicks; // 0 unless the task was delayed
+        public Exception? Failure;
         public CancellationTokenRegistration CallerRegistration;
         public UnobservedFault? UnobservedFault;
         public bool Traced;

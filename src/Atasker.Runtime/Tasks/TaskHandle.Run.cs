@@ -19,13 +19,17 @@ public partial class TaskHandle
 
     internal PriorityAdmission Pool => _pool;
 
-    /// <summary>When the task was submitted, in its supervisor's clock units.</summary>
-    internal long QueuedTicks => _queuedTicks;
+    /// <summary>When the task was submitted, in its supervisor's clock units: when it entered its pool's queue, unless
+    /// a delay came first (then the extras remember the submission).</summary>
+    internal long QueuedTicks => Volatile.Read(ref _extras) is { SubmittedTicks: not 0 and var submitted } ? submitted : EnqueuedTicks;
+
+    /// <summary>What the body threw (kept with the extras: only failed tasks have one).</summary>
+    private Exception? Failure => Volatile.Read(ref _extras)?.Failure;
 
     /// <summary>Whether the body began (the task reached Started at some point).</summary>
     internal bool HasStarted => Volatile.Read(ref _startedTicks) != 0;
 
-    internal bool IsCancellationRequested => Volatile.Read(ref _cancelRequested) != 0;
+    internal bool IsCancellationRequested => (Volatile.Read(ref _flags) & CancelRequested) != 0;
 
     /// <summary>The result as an object (null for tasks without one); throws like <see cref="Wait"/> when the task
     /// did not complete.</summary>
@@ -52,11 +56,10 @@ public partial class TaskHandle
         _pool = pool;
         _id = id;
         _name = name;
-        _priority = priority;
-        _kind = kind;
+        _priority = (byte)priority;
+        _kind = (byte)kind;
         _observesCancellation = observesCancellation;
-        _queuedTicks = supervisor.Clock.Now;
-        EnqueuedTicks = _queuedTicks;
+        EnqueuedTicks = supervisor.Clock.Now;
         _state = delayed ? (int)TaskState.Delayed : (int)TaskState.Queued;
     }
 
@@ -119,14 +122,14 @@ public partial class TaskHandle
     /// </summary>
     internal TaskHandle? EndOnce(TaskState outcome, Exception? failure, long now, bool takeNext)
     {
-        if (Interlocked.Exchange(ref _endClaimed, 1) != 0)
+        if ((Interlocked.Or(ref _flags, EndClaimed) & EndClaimed) != 0)
         {
             return null;
         }
 
         if (failure is not null)
         {
-            _exception = failure;
+            Extras.Failure = failure;
         }
 
         var next = _pool.Release(takeNext, now);
@@ -195,7 +198,7 @@ public partial class TaskHandle
     }
 
     /// <summary>Whether the async body's completion should store its result: false once the task was abandoned.</summary>
-    private protected bool IsEndClaimed => Volatile.Read(ref _endClaimed) != 0;
+    private protected bool IsEndClaimed => (Volatile.Read(ref _flags) & EndClaimed) != 0;
 
     private void EndAsyncBody(TaskState outcome, Exception? failure) =>
         _ = EndOnce(outcome, failure, _supervisor.Clock.Now, takeNext: false);
@@ -239,7 +242,7 @@ public partial class TaskHandle
 
     private void RequestCancellation()
     {
-        Interlocked.Exchange(ref _cancelRequested, 1);
+        _ = Interlocked.Or(ref _flags, CancelRequested);
         Volatile.Read(ref _cancellation)?.Cancel();
     }
 
@@ -269,7 +272,7 @@ public partial class TaskHandle
     {
         // Once: a task canceled after it was handed to a runner ends at the cancel, and again (for nothing) when the
         // runner gives its slot back.
-        if (Interlocked.Exchange(ref _finishClaimed, 1) != 0)
+        if ((Interlocked.Or(ref _flags, FinishClaimed) & FinishClaimed) != 0)
         {
             return;
         }
@@ -285,18 +288,18 @@ public partial class TaskHandle
             extras.Release();
             if (extras.Activity is { } activity)
             {
-                AtaskerTelemetry.StopTask(activity, outcome, _exception);
+                AtaskerTelemetry.StopTask(activity, outcome, extras.Failure);
             }
         }
 
-        AtaskerTelemetry.OnFinished(this, outcome, _queuedTicks, Volatile.Read(ref _startedTicks), now);
+        AtaskerTelemetry.OnFinished(this, outcome, QueuedTicks, Volatile.Read(ref _startedTicks), now);
         if (outcome == TaskState.Faulted && Volatile.Read(ref _completion) is null && !ReportsOwnFailure && _supervisor.Logger.IsEnabled(LogLevel.Warning))
         {
             // Logged if the handle is collected before anyone looked at the failure (as .NET does for Tasks).
             var faultExtras = Extras;
             lock (faultExtras)
             {
-                faultExtras.UnobservedFault = new UnobservedFault(_supervisor.Logger, _exception!, _name ?? "task", _id, _supervisor.Id);
+                faultExtras.UnobservedFault = new UnobservedFault(_supervisor.Logger, faultExtras.Failure!, _name ?? "task", _id, _supervisor.Id);
             }
         }
 

@@ -36,21 +36,19 @@ public partial class TaskHandle
     private PriorityAdmission _pool = null!;
     private string? _name;
     private long _id;
-    private long _queuedTicks;
-    private TaskPriority _priority;
-    private TaskKind _kind;
+    private byte _priority; // a TaskPriority, and a TaskKind below: bytes keep the handle small (a handle per task)
+    private byte _kind;
     private bool _observesCancellation;
 
     // The lifecycle. Every move is a compare-and-swap, so exactly one party wins it:
     //   Delayed -> Queued (the delay timer) | Canceled (Cancel)
     //   Queued  -> Started (the runner)   | Canceled (Cancel)
     //   Started -> Completed | Faulted | Canceled (the runner, after the body returns or throws)
-    // The outcome fields (_exception, the result in TaskHandle<T>, _completedTicks) are written before the final
-    // state is published, so anyone who reads a final state also sees the outcome.
+    // The outcome (the failure, in the extras; the result in TaskHandle<T>; _completedTicks) is written before the
+    // final state is published, so anyone who reads a final state also sees the outcome.
     private int _state;
     private long _startedTicks;
     private long _completedTicks;
-    private Exception? _exception;
 
     // null until somebody asks for Completion, then the TaskCompletionSource behind it. The handshake: Finish
     // publishes the final state with a full fence and then reads this field; GetCompletionSourceTask publishes the
@@ -58,19 +56,21 @@ public partial class TaskHandle
     // and completes the source (completing twice is harmless).
     private object? _completion;
 
-    // The token source is created only when a body that observes cancellation starts. _cancelRequested is set first
-    // by Cancel and checked after the source is published, so a cancel racing the start is never lost.
+    // The token source is created only when a body that observes cancellation starts. CancelRequested is set first by
+    // Cancel and checked after the source is published, so a cancel racing the start is never lost.
     private CancellationTokenSource? _cancellation;
-    private int _cancelRequested;
     private TaskExtras? _extras;
 
-    // Set by the one end of an admitted task (see EndOnce): an async body may be ended by its own completion and by a
-    // loop's stop abandoning it, a process task by its reply and by its worker's loss. The first ends the task (and
-    // gives its slot back); the others do nothing.
-    private int _endClaimed;
-
-    // Set by the one Finish that publishes the outcome (see Finish).
-    private int _finishClaimed;
+    // One-way flags, each set once with an interlocked OR (whoever sets it first wins):
+    // - CancelRequested: by Cancel (see above);
+    // - EndClaimed: by the one end of an admitted task (see EndOnce): an async body may be ended by its own completion
+    //   and by a loop's stop abandoning it, a process task by its reply and by its worker's loss; the first ends the
+    //   task (and gives its slot back), the others do nothing;
+    // - FinishClaimed: by the one Finish that publishes the outcome.
+    private int _flags;
+    private const int CancelRequested = 1;
+    private const int EndClaimed = 2;
+    private const int FinishClaimed = 4;
 
     private protected TaskHandle()
     {
@@ -83,10 +83,10 @@ public partial class TaskHandle
     public string Name => _name ?? "task";
 
     /// <summary>The priority the task was submitted with.</summary>
-    public TaskPriority Priority => _priority;
+    public TaskPriority Priority => (TaskPriority)_priority;
 
     /// <summary>Where the body runs.</summary>
-    public TaskKind Kind => _kind;
+    public TaskKind Kind => (TaskKind)_kind;
 
     /// <summary>The supervisor the task was submitted to.</summary>
     public TaskSupervisor Supervisor => _supervisor;
@@ -99,7 +99,7 @@ public partial class TaskHandle
     public bool IsFinished => IsFinal(Volatile.Read(ref _state));
 
     /// <summary>When the task was submitted.</summary>
-    public DateTimeOffset QueuedAt => _supervisor.Clock.ToUtc(_queuedTicks);
+    public DateTimeOffset QueuedAt => _supervisor.Clock.ToUtc(QueuedTicks);
 
     /// <summary>When its body began, or null if it has not (yet).</summary>
     public DateTimeOffset? StartedAt => ToTime(Volatile.Read(ref _startedTicks));
@@ -118,7 +118,7 @@ public partial class TaskHandle
             }
 
             MarkFailureObserved();
-            return _exception;
+            return Failure;
         }
     }
 
