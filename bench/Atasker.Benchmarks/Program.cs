@@ -18,6 +18,11 @@ if (args is [ProcessRoundTrip.EchoArgument, var pipeName])
     return ProcessRoundTrip.ServeEcho(pipeName);
 }
 
+if (args is [Atasker.Benchmarks.Remote.RemoteComparison.WorkerArgument, var kind, var uri, var queue, var concurrency])
+{
+    return Atasker.Benchmarks.Remote.RemoteComparison.Serve(kind, uri, queue, concurrency);
+}
+
 if (args.Contains("--quick"))
 {
     var options = QuickOptions.Parse(args);
@@ -37,11 +42,12 @@ if (args.Contains("--quick"))
         ("saturated", SaturatedPool.Run),
         ("blocking", BlockingBodies.Run),
     };
+    (string Name, Action<Report, QuickOptions> Run) remote = ("remote", Atasker.Benchmarks.Remote.RemoteComparison.Run); // needs a broker: --only remote
     var selected = args.Contains("--peers")
         ? new List<(string Name, Action<Report, QuickOptions> Run)> { ("peers", Atasker.Benchmarks.Peers.PeerComparisons.Run) }
-        : comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
-    // The peers warm up inside their own rounds: a whole pass of them takes a minute (Coravel's one-second queue).
-    if (!args.Contains("--peers"))
+        : options.Only == remote.Name ? [remote] : comparisons.Where(c => options.Only is null || c.Name == options.Only).ToList();
+    // The peers and the remote comparison warm up inside their own rounds (a whole pass of either takes a minute).
+    if (!args.Contains("--peers") && options.Only != remote.Name)
     {
         Warmup.UntilJitSettles(() => selected.ForEach(c => c.Run(new Report(quiet: true), options with { WarmupRounds = 1, Rounds = 1, Scale = options.Scale / 4 })));
     }

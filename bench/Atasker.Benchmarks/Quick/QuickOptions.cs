@@ -1,7 +1,7 @@
 namespace Atasker.Benchmarks.Quick;
 
 /// <summary>How long the quick mode measures: <c>--rounds N</c>, <c>--scale F</c> (operations per round) and
-/// <c>--only NAME</c> (one comparison: noop, one-slot, critical, async, contention, queue, stub, process, timers, saturated, blocking) and <c>--aot-worker PATH</c>
+/// <c>--only NAME</c> (one comparison: noop, one-slot, critical, async, contention, queue, stub, process, timers, saturated, blocking; remote, with a broker) and <c>--aot-worker PATH</c>
 /// (a NativeAOT app to time as a cold-started worker).</summary>
 internal sealed record QuickOptions(int WarmupRounds, int Rounds, double Scale, string? Only, string? AotWorker = null)
 {
