@@ -18,7 +18,7 @@ public sealed class AdmissionInvariantTests
     {
         var random = new Random(seed);
         var dispatcher = new RecordingDispatcher();
-        var pool = new PriorityAdmission("async", new PoolLimits(2, 1, 1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var pool = new PriorityAdmission("async", new PoolLimits(2, 1, 1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own) { Owner = Owner };
         var all = new List<TaskHandle>();
         for (int step = 0; step < 5_000; step++)
         {
@@ -65,7 +65,7 @@ public sealed class AdmissionInvariantTests
         // Two exit paths of one run (a process task's reply and its worker's loss, an async body's completion and its
         // loop's abandon) both end it: the second end must not free a slot the next task already holds.
         var dispatcher = new RecordingDispatcher();
-        var pool = new PriorityAdmission("process", new PoolLimits(1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var pool = new PriorityAdmission("process", new PoolLimits(1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own) { Owner = Owner };
         var first = Submit(pool, TaskPriority.Normal);
         var second = Submit(pool, TaskPriority.Normal);
         var third = Submit(pool, TaskPriority.Normal);
@@ -87,7 +87,7 @@ public sealed class AdmissionInvariantTests
     public void A_pool_whose_queue_was_corrupted_says_which_invariant_broke()
     {
         var dispatcher = new RecordingDispatcher();
-        var pool = new PriorityAdmission("async", new PoolLimits(1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var pool = new PriorityAdmission("async", new PoolLimits(1), dispatcher, new IgnoredQueueWaits(), SupervisorClock.Own) { Owner = Owner };
         _ = Submit(pool, TaskPriority.Normal);
         var waiting = Submit(pool, TaskPriority.Normal);
         pool.AssertInvariants();
@@ -103,7 +103,7 @@ public sealed class AdmissionInvariantTests
     {
         long id = Interlocked.Increment(ref s_id);
         var handle = new FuncTask<int, int>(0, static (value, _) => value);
-        handle.Initialize(Owner, pool, id, $"t{id}", priority, TaskKind.Async, observesCancellation: false, delayed: false);
+        handle.Initialize(pool, id, $"t{id}", priority, TaskKind.Async, observesCancellation: false, delayed: false);
         pool.Enqueue(handle);
         return handle;
     }

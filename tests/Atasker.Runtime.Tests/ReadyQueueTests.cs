@@ -10,7 +10,7 @@ public sealed class ReadyQueueTests
     public void A_finishing_thread_takes_the_task_admitted_before_it_not_the_one_its_slot_admits()
     {
         var threads = new RecordingThreads();
-        var pool = new PriorityAdmission("thread", new PoolLimits(3), threads, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var pool = new PriorityAdmission("thread", new PoolLimits(3), threads, new IgnoredQueueWaits(), SupervisorClock.Own) { Owner = Owner };
 
         var blockers = Admit(pool, TaskPriority.Normal, "b0", "b1");
         var high = Admit(pool, TaskPriority.High, "high").Single(); // takes the free slot; no thread has come for it yet
@@ -32,7 +32,7 @@ public sealed class ReadyQueueTests
     public void Tasks_leave_the_ready_queue_in_the_order_the_pool_admitted_them()
     {
         var threads = new RecordingThreads();
-        var pool = new PriorityAdmission("thread", new PoolLimits(1), threads, new IgnoredQueueWaits(), SupervisorClock.Own);
+        var pool = new PriorityAdmission("thread", new PoolLimits(1), threads, new IgnoredQueueWaits(), SupervisorClock.Own) { Owner = Owner };
         var running = Admit(pool, TaskPriority.Normal, "running").Single();
         Assert.Same(running, pool.TakeReady());
         var waiting = Admit(pool, TaskPriority.Low, "l0", "l1")
@@ -58,7 +58,7 @@ public sealed class ReadyQueueTests
         foreach (var name in names)
         {
             var handle = new FuncTask<int, int>(0, static (value, _) => value);
-            handle.Initialize(Owner, pool, Interlocked.Increment(ref s_id), name, priority, TaskKind.Thread, observesCancellation: false, delayed: false);
+            handle.Initialize(pool, Interlocked.Increment(ref s_id), name, priority, TaskKind.Thread, observesCancellation: false, delayed: false);
             pool.Enqueue(handle);
             handles.Add(handle);
         }

@@ -41,12 +41,12 @@ public sealed class AdmissionModelTests
         private readonly List<string> _started = [];
         private long _id;
 
-        public Actual(PoolLimits limits) => _pool = new PriorityAdmission("thread", limits, this, this, SupervisorClock.Own);
+        public Actual(PoolLimits limits) => _pool = new PriorityAdmission("thread", limits, this, this, SupervisorClock.Own) { Owner = Owner };
 
         public void Submit(TaskPriority priority)
         {
             var handle = new FuncTask<int, int>(0, static (value, _) => value);
-            handle.Initialize(Owner, _pool, ++_id, $"t{_id}", priority, TaskKind.Thread, observesCancellation: false, delayed: false);
+            handle.Initialize(_pool, ++_id, $"t{_id}", priority, TaskKind.Thread, observesCancellation: false, delayed: false);
             _all.Add(handle);
             _pool.Enqueue(handle);
         }

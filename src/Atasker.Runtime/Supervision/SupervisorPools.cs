@@ -22,6 +22,7 @@ internal sealed class SupervisorPools : IDisposable
         Async = new PriorityAdmission("async", new PoolLimits(0), LoopRunner.Instance, observer, clock);
         ProcessRunner = new ProcessRunner(clock);
         Process = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), ProcessRunner, observer, clock);
+        Thread.Owner = Async.Owner = Process.Owner = supervisor;
     }
 
     public ThreadRunner ThreadRunner { get; }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 
@@ -6,8 +7,9 @@ namespace Atasker;
 /// <summary>
 /// The unfinished tasks of a supervisor: for <see cref="TaskSupervisor.GetTask"/>, for cancelling everything on stop,
 /// and for knowing when a stop has drained. Striped by id so submitters and finishing threads rarely meet on one lock;
-/// each stripe is a list linked through the tasks themselves, so adding and removing is O(1) with no hashing and no
-/// allocation. Finding a task by id walks one stripe: fine for a diagnostic lookup.
+/// each stripe is an array of slots with a free list, and a task remembers its slot (one int in the handle rather than
+/// two links), so adding and removing is O(1) with no hashing and no allocation once the stripe has grown to the most
+/// tasks it held at once. Finding a task by id walks one stripe: fine for a diagnostic lookup.
 /// </summary>
 /// <remarks>
 /// A stop <see cref="Close"/>s the registry: from then on <see cref="TryAdd"/> refuses. Close publishes the flag, then
@@ -77,7 +79,7 @@ internal sealed class TaskRegistry
         stripe.Gate.Enter();
         try
         {
-            for (var task = stripe.Head; task is not null; task = task.RegistryNext)
+            foreach (var task in stripe.Tasks)
             {
                 if (task.Id == id)
                 {
@@ -101,10 +103,7 @@ internal sealed class TaskRegistry
             stripe.Gate.Enter();
             try
             {
-                for (var task = stripe.Head; task is not null; task = task.RegistryNext)
-                {
-                    all.Add(task);
-                }
+                all.AddRange(stripe.Tasks);
             }
             finally
             {
@@ -151,51 +150,69 @@ internal sealed class TaskRegistry
 
     private Stripe StripeOf(long id) => _stripes[(int)(id & (StripeCount - 1))];
 
-    /// <summary>One stripe: a doubly linked list through <see cref="TaskHandle.RegistryNext"/> and
-    /// <see cref="TaskHandle.RegistryPrevious"/>, guarded by <see cref="Gate"/>.</summary>
+    /// <summary>One stripe: the tasks in slots (<see cref="TaskHandle.RegistrySlot"/> is a task's, 1-based), the free
+    /// slots on a stack (the last freed is reused first), guarded by <see cref="Gate"/>.</summary>
     private sealed class Stripe
     {
         public SpinGate Gate;
-        public TaskHandle? Head;
         public int Count;
+        private TaskHandle?[] _slots = new TaskHandle?[8];
+        private int[] _free = new int[8];
+        private int _freeCount;
+        private int _used; // slots handed out since the stripe was last empty
+
+        /// <summary>The tasks in the stripe (under <see cref="Gate"/>).</summary>
+        public IEnumerable<TaskHandle> Tasks
+        {
+            get
+            {
+                for (int slot = 0; slot < _used; slot++)
+                {
+                    if (_slots[slot] is { } task)
+                    {
+                        yield return task;
+                    }
+                }
+            }
+        }
 
         public void Add(TaskHandle task)
         {
-            task.RegistryPrevious = null;
-            task.RegistryNext = Head;
-            if (Head is not null)
+            int slot = _freeCount > 0 ? _free[--_freeCount] : _used++;
+            if (slot == _slots.Length)
             {
-                Head.RegistryPrevious = task;
+                Array.Resize(ref _slots, slot * 2);
             }
 
-            Head = task;
+            _slots[slot] = task;
+            task.RegistrySlot = slot + 1;
             Count++;
         }
 
         public void Remove(TaskHandle task)
         {
-            if (task.RegistryPrevious is null)
+            int slot = task.RegistrySlot - 1;
+            if (slot < 0 || _slots[slot] != task)
             {
-                if (Head != task)
-                {
-                    return; // not here (already removed)
-                }
-
-                Head = task.RegistryNext;
-            }
-            else
-            {
-                task.RegistryPrevious.RegistryNext = task.RegistryNext;
+                return; // not here (already removed)
             }
 
-            if (task.RegistryNext is not null)
+            _slots[slot] = null;
+            task.RegistrySlot = 0;
+            if (--Count == 0)
             {
-                task.RegistryNext.RegistryPrevious = task.RegistryPrevious;
+                // Empty: every slot is free again, and the next tasks fill the stripe from the start.
+                _used = 0;
+                _freeCount = 0;
+                return;
             }
 
-            task.RegistryNext = null;
-            task.RegistryPrevious = null;
-            Count--;
+            if (_freeCount == _free.Length)
+            {
+                Array.Resize(ref _free, _free.Length * 2);
+            }
+
+            _free[_freeCount++] = slot;
         }
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class TaskSupervisor
 
         bool delayed = delay > TimeSpan.Zero;
         var pool = _pools.For(method.Kind);
-        task.Initialize(this, pool, Interlocked.Increment(ref s_lastTaskId), name, priority, method.Kind, method.ObservesCancellation, delayed);
+        task.Initialize(pool, Interlocked.Increment(ref s_lastTaskId), name, priority, method.Kind, method.ObservesCancellation, delayed);
         AsyncLoop? loop = null;
         if (method.Kind == TaskKind.Async)
         {
@@ -74,4 +74,7 @@ public sealed partial class TaskSupervisor
     /// <summary>The unfinished tasks: a task adds itself at submission (above) and removes itself when it ends; the
     /// last one to end during a stop lets the stop finish.</summary>
     internal TaskRegistry Registry => _registry;
+
+    /// <summary>The supervisor's pools (the runtime's parts and tests reach them here).</summary>
+    internal SupervisorPools Pools => _pools;
 }

@@ -24,7 +24,7 @@ public partial class TaskHandle
             // A task canceled before this point has already released its extras, so it gets no timer at all.
             if (!IsFinished)
             {
-                var clock = _supervisor.Clock;
+                var clock = _pool.Clock;
                 extras.SubmittedTicks = EnqueuedTicks; // the delay's end will be the time it enters its queue
                 extras.DelayTimer = clock.CreateTimer(static state => ((TaskHandle)state!).OnDelayElapsed(), this);
                 extras.DelayTimer.Arm(extras.SubmittedTicks + clock.ToUnits(delay));

@@ -43,7 +43,6 @@ public partial class TaskHandle
     }
 
     internal void Initialize(
-        TaskSupervisor supervisor,
         PriorityAdmission pool,
         long id,
         string? name,
@@ -52,14 +51,13 @@ public partial class TaskHandle
         bool observesCancellation,
         bool delayed)
     {
-        _supervisor = supervisor;
         _pool = pool;
         _id = id;
         _name = name;
         _priority = (byte)priority;
         _kind = (byte)kind;
-        _observesCancellation = observesCancellation;
-        EnqueuedTicks = supervisor.Clock.Now;
+        _flags = observesCancellation ? ObservesCancellation : 0;
+        EnqueuedTicks = pool.Clock.Now;
         _state = delayed ? (int)TaskState.Delayed : (int)TaskState.Queued;
     }
 
@@ -81,7 +79,7 @@ public partial class TaskHandle
         Exception? failure = null;
         try
         {
-            InvokeBody(_observesCancellation ? CreateToken() : CancellationToken.None);
+            InvokeBody((_flags & ObservesCancellation) != 0 ? CreateToken() : CancellationToken.None);
             outcome = TaskState.Completed;
         }
         catch (OperationCanceledException) when (IsCancellationRequested)
@@ -97,7 +95,7 @@ public partial class TaskHandle
         }
 
         run.LeaveTrace();
-        now = _supervisor.Clock.Now;
+        now = _pool.Clock.Now;
         return run.End(outcome, failure, now, takeNext: true);
     }
 
@@ -144,7 +142,7 @@ public partial class TaskHandle
     /// </summary>
     internal void RunAsyncBody()
     {
-        var run = TaskRun.Begin(this, _supervisor.Clock.Now);
+        var run = TaskRun.Begin(this, _pool.Clock.Now);
         if (!run.Begun)
         {
             EndAsyncBody(TaskState.Canceled, null);
@@ -153,7 +151,7 @@ public partial class TaskHandle
 
         try
         {
-            StartAsyncBody(_observesCancellation ? CreateToken() : CancellationToken.None);
+            StartAsyncBody((_flags & ObservesCancellation) != 0 ? CreateToken() : CancellationToken.None);
         }
 #pragma warning disable CA1031 // A task's failure, whatever its type, belongs on its handle.
         catch (Exception exception)
@@ -201,7 +199,7 @@ public partial class TaskHandle
     private protected bool IsEndClaimed => (Volatile.Read(ref _flags) & EndClaimed) != 0;
 
     private void EndAsyncBody(TaskState outcome, Exception? failure) =>
-        _ = EndOnce(outcome, failure, _supervisor.Clock.Now, takeNext: false);
+        _ = EndOnce(outcome, failure, _pool.Clock.Now, takeNext: false);
 
     /// <summary>Starts an async body; implemented by the async handles, which call <see cref="CompleteAsyncBody"/>
     /// when the awaitable completes.</summary>
@@ -235,7 +233,7 @@ public partial class TaskHandle
     {
         if (Interlocked.CompareExchange(ref _state, (int)TaskState.Queued, (int)TaskState.Delayed) == (int)TaskState.Delayed)
         {
-            EnqueuedTicks = _supervisor.Clock.Now;
+            EnqueuedTicks = _pool.Clock.Now;
             _pool.Enqueue(this);
         }
     }
@@ -265,7 +263,7 @@ public partial class TaskHandle
         return source.Token;
     }
 
-    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, _supervisor.Clock.Now);
+    private void FinishCanceledBeforeStart() => Finish(TaskState.Canceled, _pool.Clock.Now);
 
     /// <summary>Publishes the outcome, leaves the supervisor's registry, and wakes everyone waiting for it.</summary>
     private void Finish(TaskState outcome, long now)
@@ -293,18 +291,18 @@ public partial class TaskHandle
         }
 
         AtaskerTelemetry.OnFinished(this, outcome, QueuedTicks, Volatile.Read(ref _startedTicks), now);
-        if (outcome == TaskState.Faulted && Volatile.Read(ref _completion) is null && !ReportsOwnFailure && _supervisor.Logger.IsEnabled(LogLevel.Warning))
+        if (outcome == TaskState.Faulted && Volatile.Read(ref _completion) is null && !ReportsOwnFailure && _pool.Owner.Logger.IsEnabled(LogLevel.Warning))
         {
             // Logged if the handle is collected before anyone looked at the failure (as .NET does for Tasks).
             var faultExtras = Extras;
             lock (faultExtras)
             {
-                faultExtras.UnobservedFault = new UnobservedFault(_supervisor.Logger, faultExtras.Failure!, _name ?? "task", _id, _supervisor.Id);
+                faultExtras.UnobservedFault = new UnobservedFault(_pool.Owner.Logger, faultExtras.Failure!, _name ?? "task", _id, _pool.Owner.Id);
             }
         }
 
         OnFinished();
-        _supervisor.Registry.Remove(this);
+        _pool.Owner.Registry.Remove(this);
 
         if (Volatile.Read(ref _completion) is { } source)
         {

@@ -27,18 +27,16 @@ public partial class TaskHandle
     internal QueueWaitReports WaitReports;
     internal long EnqueuedTicks;
 
-    // ---- Registry links: read and written only under the lock of the supervisor's registry stripe. ----
-    internal TaskHandle? RegistryNext;
-    internal TaskHandle? RegistryPrevious;
+    // ---- The task's place in its supervisor's registry (1-based; 0: not registered): read and written only under
+    // the lock of its registry stripe. ----
+    internal int RegistrySlot;
 
-    // ---- Set once by Initialize, before the handle is published. ----
-    private TaskSupervisor _supervisor = null!;
+    // ---- Set once by Initialize, before the handle is published. The supervisor is the pool's owner. ----
     private PriorityAdmission _pool = null!;
     private string? _name;
     private long _id;
     private byte _priority; // a TaskPriority, and a TaskKind below: bytes keep the handle small (a handle per task)
     private byte _kind;
-    private bool _observesCancellation;
 
     // The lifecycle. Every move is a compare-and-swap, so exactly one party wins it:
     //   Delayed -> Queued (the delay timer) | Canceled (Cancel)
@@ -66,11 +64,13 @@ public partial class TaskHandle
     // - EndClaimed: by the one end of an admitted task (see EndOnce): an async body may be ended by its own completion
     //   and by a loop's stop abandoning it, a process task by its reply and by its worker's loss; the first ends the
     //   task (and gives its slot back), the others do nothing;
-    // - FinishClaimed: by the one Finish that publishes the outcome.
+    // - FinishClaimed: by the one Finish that publishes the outcome;
+    // - ObservesCancellation: set by Initialize, before the handle is published (the body takes a token).
     private int _flags;
     private const int CancelRequested = 1;
     private const int EndClaimed = 2;
     private const int FinishClaimed = 4;
+    private const int ObservesCancellation = 8;
 
     private protected TaskHandle()
     {
@@ -89,7 +89,7 @@ public partial class TaskHandle
     public TaskKind Kind => (TaskKind)_kind;
 
     /// <summary>The supervisor the task was submitted to.</summary>
-    public TaskSupervisor Supervisor => _supervisor;
+    public TaskSupervisor Supervisor => _pool.Owner;
 
     /// <summary>Where the task is in its life.</summary>
     public TaskState State => (TaskState)Volatile.Read(ref _state);
@@ -99,7 +99,7 @@ public partial class TaskHandle
     public bool IsFinished => IsFinal(Volatile.Read(ref _state));
 
     /// <summary>When the task was submitted.</summary>
-    public DateTimeOffset QueuedAt => _supervisor.Clock.ToUtc(QueuedTicks);
+    public DateTimeOffset QueuedAt => _pool.Clock.ToUtc(QueuedTicks);
 
     /// <summary>When its body began, or null if it has not (yet).</summary>
     public DateTimeOffset? StartedAt => ToTime(Volatile.Read(ref _startedTicks));
@@ -254,5 +254,5 @@ public partial class TaskHandle
     private static bool IsFinal(int state) =>
         state is (int)TaskState.Completed or (int)TaskState.Faulted or (int)TaskState.Canceled;
 
-    private DateTimeOffset? ToTime(long timestamp) => timestamp == 0 ? null : _supervisor.Clock.ToUtc(timestamp);
+    private DateTimeOffset? ToTime(long timestamp) => timestamp == 0 ? null : _pool.Clock.ToUtc(timestamp);
 }
