@@ -26,6 +26,6 @@ internal static class OneSlotHandoff
         var atasker = samples["Atasker: 1-slot pool, generated stubs"];
         double ratio = Rounds.Ratio(samples, "Atasker: 1-slot pool, generated stubs", "SemaphoreSlim(1) gate over Task.Run");
         report.Target("2. Atasker 1-slot pool / SemaphoreSlim gate, time per task", ratio, 1.0, stretch: 0.5);
-        report.Target("9. Atasker bytes allocated per queued task", Rounds.Median(atasker.Select(s => s.BytesPerOp)), 200, "F0");
+        report.Target("9. Atasker bytes allocated per queued task", Rounds.Median(atasker.Select(s => s.BytesPerOp)), 128, "F0");
     }
 }

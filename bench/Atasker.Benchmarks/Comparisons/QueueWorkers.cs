@@ -49,7 +49,7 @@ internal static class QueueWorkers
         report.Table(samples, "Channel<int> + one reader loop", "item");
         double baseline = Rounds.Median(samples["Channel<int> + one reader loop"].Select(s => s.NanosecondsPerOp));
         report.Target("6. Atasker queue worker (sync body) / Channel reader loop, time per item",
-            Rounds.Median(samples["Atasker: QueueWorker<int>, sync body (supervisor threads)"].Select(s => s.NanosecondsPerOp)) / baseline, 1.5);
+            Rounds.Median(samples["Atasker: QueueWorker<int>, sync body (supervisor threads)"].Select(s => s.NanosecondsPerOp)) / baseline, 1.2);
     }
 
     private static void Feed(int n, Countdown countdown, Action<int> put)
