@@ -174,6 +174,34 @@ public sealed class StarvedPoolTests
     }
 
     [Fact]
+    public void A_cron_worker_runs_within_50_ms_of_each_occurrence()
+    {
+        using var supervisor = new TaskSupervisor("starved-cron");
+        var starts = new ConcurrentQueue<DateTimeOffset>();
+        using var three = new CountdownEvent(3);
+        var worker = new CronWorker("every-second", "* * * * * *", _ =>
+        {
+            starts.Enqueue(DateTimeOffset.UtcNow);
+            if (three.CurrentCount > 0)
+            {
+                three.Signal();
+            }
+        });
+        using var starvation = Starvation.Begin();
+
+        worker.Start(supervisor);
+        Patience.Wait(three, "three executions ran");
+        worker.Stop();
+
+        foreach (var start in starts.Take(3))
+        {
+            // Each occurrence is a whole second: the start is late by its fraction of a second.
+            var late = TimeSpan.FromTicks(start.Ticks % TimeSpan.TicksPerSecond);
+            Assert.True(late < TimeSpan.FromMilliseconds(50), $"An execution started {late.TotalMilliseconds:F0} ms after its occurrence.");
+        }
+    }
+
+    [Fact]
     public void A_put_blocked_on_a_full_queue_gets_in_as_soon_as_the_worker_takes_an_item()
     {
         using var supervisor = new TaskSupervisor("starved-put");

@@ -77,6 +77,13 @@ internal static class Supervisors
     public static TaskOptions With(this TaskSupervisor supervisor, TaskPriority priority = TaskPriority.Normal, string? name = null) =>
         new() { Priority = priority, Name = name };
 
+    /// <summary>Takes the next item a body added (an execution's start), up to <see cref="Probe.Patience"/>.</summary>
+    public static T Take<T>(System.Collections.Concurrent.BlockingCollection<T> items)
+    {
+        Assert.True(items.TryTake(out var item, Probe.Patience), "an execution started");
+        return item;
+    }
+
     /// <summary>Waits for a condition that a signal cannot tell (a thread exiting), up to <see cref="Probe.Patience"/>.</summary>
     public static void Eventually(Func<bool> condition, string what) =>
         Assert.True(SpinWait.SpinUntil(condition, Probe.Patience), $"Timed out waiting until {what}.");

@@ -42,27 +42,27 @@ public sealed class TimeProviderTests
         { Interval = TimeSpan.FromSeconds(10) };
 
         worker.Start(supervisor);
-        Assert.Equal(TimeSpan.Zero, Take(starts)); // the first run at Start
+        Assert.Equal(TimeSpan.Zero, Supervisors.Take(starts)); // the first run at Start
         Supervisors.Eventually(() => worker.Executions == 1, "the first execution ended");
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Empty(starts);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(10), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(10), Supervisors.Take(starts));
 
         // The run at 20 s overruns to 45 s: the next starts at once, and the schedule continues from it (55 s), without
         // making up the runs due at 30 and 40 s.
         Supervisors.Eventually(() => worker.Executions == 2, "the second execution ended");
         overrun.Reset();
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.FromSeconds(20), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(20), Supervisors.Take(starts));
         _time.Advance(TimeSpan.FromSeconds(25));
         overrun.Set();
-        Assert.Equal(TimeSpan.FromSeconds(45), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(45), Supervisors.Take(starts));
         Supervisors.Eventually(() => worker.Executions == 4, "the catch-up execution ended");
         _time.Advance(TimeSpan.FromSeconds(9));
         Assert.Empty(starts);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(55), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(55), Supervisors.Take(starts));
 
         worker.Stop();
         Assert.Equal(_time.Start + TimeSpan.FromSeconds(55), worker.LastExecuted);
@@ -83,12 +83,12 @@ public sealed class TimeProviderTests
         worker.Start(supervisor);
         Assert.Empty(starts);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(1), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(1), Supervisors.Take(starts));
         Supervisors.Eventually(() => worker.Executions == 1, "the first execution ended");
         _time.Advance(TimeSpan.FromSeconds(2)); // the delay after; then the delay before the next run
         Assert.Empty(starts);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(4), Take(starts));
+        Assert.Equal(TimeSpan.FromSeconds(4), Supervisors.Take(starts));
 
         worker.Stop();
         supervisor.Stop();
@@ -186,11 +186,5 @@ public sealed class TimeProviderTests
         Assert.Equal("timeProvider", error.ParamName);
         Assert.Null(new TaskSupervisor("own-clock").TimeProvider);
         Assert.Same(_time, new TaskSupervisor("fake", _time).TimeProvider);
-    }
-
-    private static TimeSpan Take(BlockingCollection<TimeSpan> starts)
-    {
-        Assert.True(starts.TryTake(out var start, Probe.Patience), "an execution started");
-        return start;
     }
 }

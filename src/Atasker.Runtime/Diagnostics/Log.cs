@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Worker process {ProcessId} was lost running task '{Task}' #{TaskId} ({Reason}); it is replaced by a new one on demand")]
     public static partial void ProcessWorkerLost(ILogger logger, int processId, string task, long taskId, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "An execution of cron worker '{Worker}' ran past {Skipped} occurrence(s) of '{Cron}', which were skipped; the next is at {Next}")]
+    public static partial void CronSkipped(ILogger logger, string worker, long skipped, string cron, DateTimeOffset next);
 }

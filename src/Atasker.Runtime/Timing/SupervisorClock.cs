@@ -93,6 +93,8 @@ internal sealed class SupervisorClock
         private readonly ClockThread.Timer _now;
         private readonly Gate _gate = new();
 
+        private static readonly TimeSpan MaxWait = TimeSpan.FromDays(24);
+
         // Guarded by _gate: the due time of the current arming, and whether one is in force.
         private long _due;
         private bool _armed;
@@ -138,8 +140,9 @@ internal sealed class SupervisorClock
         }
 
         /// <summary>The provider's wait from <paramref name="now"/> to a later <paramref name="due"/>: never zero, which
-        /// would fire inside <c>Change</c>.</summary>
-        private TimeSpan Until(long now, long due) => TimeSpan.FromTicks(Math.Max(1, _clock.Elapsed(now, due).Ticks));
+        /// would fire inside <c>Change</c>, and never more than <see cref="MaxWait"/>: timers refuse waits past about
+        /// 49 days (a yearly cron schedule is further); the early tick re-arms for the rest.</summary>
+        private TimeSpan Until(long now, long due) => TimeSpan.FromTicks(Math.Clamp(_clock.Elapsed(now, due).Ticks, 1, MaxWait.Ticks));
 
         private void OnTick()
         {

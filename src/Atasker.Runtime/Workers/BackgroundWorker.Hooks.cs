@@ -28,6 +28,9 @@ public abstract partial class BackgroundWorker
     {
     }
 
+    /// <summary>Writes a log entry once Gate is released (call under Gate).</summary>
+    private protected void LogAfterGate(Action<Microsoft.Extensions.Logging.ILogger> write) => _effects.Log(write);
+
     /// <summary>The item of the current execution, for error reports.</summary>
     private protected virtual bool TryGetRunItem(out object? item)
     {
@@ -136,7 +139,8 @@ public abstract partial class BackgroundWorker
         Pump();
     }
 
-    /// <summary>Raises the errors and cancels the token that transitions under Gate left behind; called without it.</summary>
+    /// <summary>Raises the errors, writes the log entries and cancels the token that transitions under Gate left behind;
+    /// called without it.</summary>
     private protected void Settle()
     {
         if (!_effects.Pending)
@@ -163,9 +167,15 @@ public abstract partial class BackgroundWorker
             // A callback a body registered on the token threw; the token is canceled all the same.
         }
 
+        var logger = Supervisor?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        foreach (var write in effects.Logs ?? [])
+        {
+            write(logger);
+        }
+
         foreach (var error in effects.Errors ?? [])
         {
-            Log.WorkerFailed(Supervisor?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, error.Exception, Name);
+            Log.WorkerFailed(logger, error.Exception, Name);
             EventRaiser.Raise(Error, this, error);
         }
 

@@ -6,8 +6,8 @@ namespace Atasker;
 
 /// <summary>
 /// What a worker's transitions under its gate leave to be done once the gate is released: errors to raise, the
-/// activation's token to cancel, an execution to withdraw, a stop to signal. None of it may run under the gate
-/// (handlers and token callbacks are user code). Noted under the gate, taken under it, run without it.
+/// activation's token to cancel, an execution to withdraw, log entries to write, a stop to signal. None of it may run under the gate
+/// (handlers, token callbacks and loggers are user code). Noted under the gate, taken under it, run without it.
 /// </summary>
 internal sealed class WorkerEffects
 {
@@ -16,6 +16,7 @@ internal sealed class WorkerEffects
     private CancellationTokenSource? _cancel;
     private TaskHandle? _withdraw;
     private DoneSignal? _stopped;
+    private List<Action<Microsoft.Extensions.Logging.ILogger>>? _logs;
 
     /// <summary>Whether anything is noted (read without the gate: a stale false only delays nothing, because whoever
     /// notes something settles after it).</summary>
@@ -44,6 +45,13 @@ internal sealed class WorkerEffects
         _pending = true;
     }
 
+    /// <summary>Writes a log entry once the gate is released (a logger may block, or be user code).</summary>
+    public void Log(Action<Microsoft.Extensions.Logging.ILogger> write)
+    {
+        (_logs ??= []).Add(write);
+        _pending = true;
+    }
+
     /// <summary>Sets the stop's signal last, after the errors are raised.</summary>
     public void SignalStopped(DoneSignal stopped)
     {
@@ -54,8 +62,9 @@ internal sealed class WorkerEffects
     /// <summary>Takes everything noted (under the gate), leaving nothing.</summary>
     public Batch Take()
     {
-        var batch = new Batch(_errors, _cancel, _withdraw, _stopped);
+        var batch = new Batch(_errors, _cancel, _withdraw, _stopped, _logs);
         _errors = null;
+        _logs = null;
         _cancel = null;
         _withdraw = null;
         _stopped = null;
@@ -64,5 +73,5 @@ internal sealed class WorkerEffects
     }
 
     /// <summary>What <see cref="Take"/> took, to run without the gate.</summary>
-    internal readonly record struct Batch(List<WorkerErrorEventArgs>? Errors, CancellationTokenSource? Cancel, TaskHandle? Withdraw, DoneSignal? Stopped);
+    internal readonly record struct Batch(List<WorkerErrorEventArgs>? Errors, CancellationTokenSource? Cancel, TaskHandle? Withdraw, DoneSignal? Stopped, List<Action<Microsoft.Extensions.Logging.ILogger>>? Logs);
 }

@@ -16,6 +16,9 @@ public enum WorkerType
 
     /// <summary>An <see cref="EventWorker"/>: runs when triggered.</summary>
     Event,
+
+    /// <summary>A <see cref="CronWorker"/>: runs at the occurrences of a cron expression.</summary>
+    Cron,
 }
 
 /// <summary>A snapshot of a worker, in <see cref="SupervisorInfo.Workers"/>.</summary>
