@@ -55,6 +55,19 @@ while (Jobs.PingWorker.Executions == 0)
 Jobs.PingWorker.Stop();
 Console.WriteLine($"workers: queue saw {string.Join(", ", Jobs.Seen)}; event ran {Jobs.PingWorker.Executions} time on the loop");
 
+// A cron schedule (Cronos, time zones from the system): the occurrence in the spring gap, and a run triggered now.
+var nightly = new CronWorker("nightly", "30 2 * * *", _ => { }, timeZone: "Europe/Berlin");
+var inGap = nightly.NextOccurrence(new DateTimeOffset(2026, 3, 28, 23, 0, 0, TimeSpan.Zero));
+nightly.Start();
+nightly.Trigger();
+while (nightly.Executions == 0)
+{
+    await Task.Delay(10);
+}
+
+nightly.Stop();
+Console.WriteLine($"cron: 02:30 Berlin on 2026-03-29 runs at {inGap:HH:mm} UTC; triggered {nightly.Executions} run");
+
 // Process tasks, in worker processes of the default supervisor's process pool.
 var fib = Jobs.StartFib(30);
 Console.WriteLine($"process: Fib(30) = {await fib} in {(await Jobs.StartWorkerId() == Environment.ProcessId ? "this process (wrong!)" : "a worker process")}");
