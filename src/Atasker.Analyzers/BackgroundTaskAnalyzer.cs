@@ -42,7 +42,8 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.WorkerParameter,
         DiagnosticDescriptors.GenericWorker,
         DiagnosticDescriptors.ProcessWorker,
-        DiagnosticDescriptors.StructInstanceWorker);
+        DiagnosticDescriptors.StructInstanceWorker,
+        DiagnosticDescriptors.CronConflict);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

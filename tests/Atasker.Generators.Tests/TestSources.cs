@@ -153,6 +153,12 @@ internal static class TestSources
 
             [BackgroundWorker(Queue = true)]
             public static partial ValueTask<bool> Audit((int Id, string Text) entry) => new(entry.Id >= 0);
+
+            [BackgroundWorker(Cron = "30 2 * * *", TimeZone = "Europe/Berlin", Priority = TaskPriority.Low)]
+            public partial void Report(CancellationToken cancellationToken) { }
+
+            [BackgroundWorker(Cron = "*/10 * * * * *", DelayBefore = 1)]
+            public static async partial Task PollFeedsAsync() => await Task.Yield();
         }
 
         internal static partial class Janitor

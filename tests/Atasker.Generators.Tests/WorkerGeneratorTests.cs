@@ -16,6 +16,8 @@ public sealed class WorkerGeneratorTests
         "Demo.Station.SendAsync_string_System.Threading.CancellationToken.Worker",
         "Demo.Station.Audit__int_Id__string_Text.Worker",
         "Demo.Janitor.Clean.Worker",
+        "Demo.Station.Report_System.Threading.CancellationToken.Worker",
+        "Demo.Station.PollFeedsAsync.Worker",
     ];
 
     public static TheoryData<string> ExpectedFiles => new(Files);
@@ -132,6 +134,27 @@ public sealed class WorkerGeneratorTests
     }
 
     [Fact]
+    public void Changing_a_cron_expression_re_emits_only_that_worker()
+    {
+        const string cron = """
+            using Atasker;
+            namespace Demo;
+            public partial class First
+            {
+                [BackgroundWorker(Cron = "0 * * * *")]
+                public partial void Tick() { System.Console.WriteLine(1); }
+            }
+            """;
+        var result = RunTwice("Source0.cs", cron.Replace("0 * * * *", "15 * * * *", StringComparison.Ordinal), first: cron);
+
+        var outputs = result.TrackedSteps[TrackingNames.ValidWorkerMethods].SelectMany(step => step.Outputs).ToList();
+        Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Cached);
+        var emitted = result.GeneratedSources.Single(source => source.HintName.Contains("Tick", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("new global::Atasker.CronWorker(\"First.Tick\", \"15 * * * *\",", emitted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Changing_one_workers_interval_re_emits_only_that_worker()
     {
         var result = RunTwice("Source0.cs", First.Replace("Interval = 5", "Interval = 7", StringComparison.Ordinal));
@@ -143,9 +166,9 @@ public sealed class WorkerGeneratorTests
         Assert.Contains("FromSeconds(7D)", emitted, StringComparison.Ordinal);
     }
 
-    private static GeneratorRunResult RunTwice(string path, string text)
+    private static GeneratorRunResult RunTwice(string path, string text, string first = First)
     {
-        var compilation = GeneratorHarness.Compile(First, Second);
+        var compilation = GeneratorHarness.Compile(first, Second);
         var (_, driver) = GeneratorHarness.Run(compilation);
         var tree = compilation.SyntaxTrees.Single(tree => tree.FilePath == path);
         var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path: path));

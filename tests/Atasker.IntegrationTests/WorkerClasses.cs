@@ -46,3 +46,12 @@ public static partial class Ledger
     [BackgroundWorker(Delay = 0.01, Kind = TaskKind.Thread)]
     public static partial Task<bool> TickAsync() => Task.FromResult(--Countdown > 0);
 }
+
+/// <summary>A cron schedule through the attribute: every second, read in Berlin time.</summary>
+public partial class Clock
+{
+    public ConcurrentQueue<DateTimeOffset> Ticks { get; } = new();
+
+    [BackgroundWorker(Cron = "* * * * * *", TimeZone = "Europe/Berlin", Priority = TaskPriority.High)]
+    public partial void Tick() => Ticks.Enqueue(DateTimeOffset.UtcNow);
+}

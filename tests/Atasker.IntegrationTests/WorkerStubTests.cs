@@ -106,4 +106,22 @@ public sealed class WorkerStubTests
         Assert.Equal(0, Ledger.Countdown);
         Assert.Empty(supervisor.GetInfo().Loops);
     }
+
+    [Fact]
+    public void A_cron_attribute_gives_a_cron_worker_that_runs_at_its_occurrences()
+    {
+        var supervisor = new TaskSupervisor("cron-attribute");
+        var clock = new Clock();
+        var worker = clock.TickWorker;
+
+        Assert.IsType<CronWorker>(worker);
+        Assert.Equal(("* * * * * *", "Europe/Berlin", TaskPriority.High), (worker.Cron, worker.TimeZone.Id, worker.Priority));
+        Assert.True(worker.Start(supervisor));
+        Assert.True(SpinWait.SpinUntil(() => worker.Executions >= 2, Patience), "two executions, a second apart");
+        worker.Stop();
+
+        var ticks = clock.Ticks.ToArray();
+        Assert.True(ticks[1] - ticks[0] > TimeSpan.FromMilliseconds(500), $"two executions {(ticks[1] - ticks[0]).TotalMilliseconds:F0} ms apart");
+        supervisor.Stop();
+    }
 }

@@ -265,7 +265,9 @@ public sealed partial class TaskGenerator
             writer.Line($"var __worker = global::System.Threading.Volatile.Read(ref {field});");
             writer.Line("if (__worker is null)").Line("{").Indent();
             string capacity = worker.QueueCapacity != 0 ? ", queueCapacity: " + worker.QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
-            writer.Line($"var __created = new {worker.PropertyType}({CSharpText.StringLiteral(worker.WorkerName)}, {WorkerBody(model, worker)}{capacity})");
+            string cron = worker.Cron is null ? "" : CSharpText.StringLiteral(worker.Cron) + ", ";
+            string zone = worker.Cron is not null && worker.TimeZone is not null ? ", timeZone: " + CSharpText.StringLiteral(worker.TimeZone) : "";
+            writer.Line($"var __created = new {worker.PropertyType}({CSharpText.StringLiteral(worker.WorkerName)}, {cron}{WorkerBody(model, worker)}{capacity}{zone})");
             writer.Line("{").Indent();
             foreach (string setting in WorkerSettings(model, worker))
             {

@@ -131,7 +131,9 @@ public sealed partial class TaskGenerator
                 worker.Interval,
                 worker.Delay,
                 worker.DelayBefore,
-                worker.QueueCapacity);
+                worker.QueueCapacity,
+                worker.Queue || worker.Event ? null : worker.Cron,
+                worker.TimeZone);
         }
 
         /// <summary>The process codec for each carried argument and the result, and the method's stable id.</summary>

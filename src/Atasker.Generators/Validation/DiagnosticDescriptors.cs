@@ -122,6 +122,11 @@ internal static class DiagnosticDescriptors
         "Worker sets Interval with a setting it contradicts",
         "[BackgroundWorker] method '{0}' sets Interval together with {1}: Interval schedules executions start to start, while {2}; remove one of them");
 
+    public static readonly DiagnosticDescriptor CronConflict = Error(
+        DiagnosticIds.CronConflict,
+        "Worker sets Cron with a setting it contradicts, or a time zone without Cron",
+        "[BackgroundWorker] method '{0}' sets {1}: {2}");
+
     public static readonly DiagnosticDescriptor QueueWithoutItem = Error(
         DiagnosticIds.QueueWithoutItem,
         "Queue worker takes no item",

@@ -32,4 +32,5 @@ internal static class DiagnosticIds
     public const string GenericWorker = "ATSK0027";
     public const string ProcessWorker = "ATSK0028";
     public const string StructInstanceWorker = "ATSK0029";
+    public const string CronConflict = "ATSK0030";
 }

@@ -37,6 +37,24 @@ internal static partial class TaskMethodValidator
             }
         }
 
+        if (worker.Cron is not null)
+        {
+            string? other = worker.Queue ? "Queue" : worker.Event ? "Event" : worker.Interval != 0 ? "Interval" : null;
+            if (other is not null)
+            {
+                check.Report(DiagnosticDescriptors.CronConflict, Argument("Cron"), method.Name, "Cron together with " + other, "Cron schedules executions at the expression's occurrences, while " + other switch
+                {
+                    "Queue" => "a queue worker runs once per item",
+                    "Event" => "an event worker runs once per trigger",
+                    _ => "Interval schedules them start to start",
+                } + "; remove one of them");
+            }
+        }
+        else if (worker.TimeZone is not null)
+        {
+            check.Report(DiagnosticDescriptors.CronConflict, Argument("TimeZone"), method.Name, "TimeZone without Cron", "TimeZone is the zone a Cron expression is read in; set Cron, or remove TimeZone");
+        }
+
         CheckDuration(check, method.Name, attribute, "Interval", worker.Interval, cancellationToken);
         CheckDuration(check, method.Name, attribute, "Delay", worker.Delay, cancellationToken);
         CheckDuration(check, method.Name, attribute, "DelayBefore", worker.DelayBefore, cancellationToken);

@@ -11,6 +11,8 @@ internal readonly record struct WorkerAttributeArguments(
     bool Queue,
     int QueueCapacity,
     bool Event,
+    string? Cron,
+    string? TimeZone,
     string? Name)
 {
     public static WorkerAttributeArguments Read(AttributeData attribute)
@@ -27,6 +29,8 @@ internal readonly record struct WorkerAttributeArguments(
                 "Queue" when value is bool flag => arguments with { Queue = flag },
                 "QueueCapacity" when value is int capacity => arguments with { QueueCapacity = capacity },
                 "Event" when value is bool flag => arguments with { Event = flag },
+                "Cron" => arguments with { Cron = value as string },
+                "TimeZone" => arguments with { TimeZone = value as string },
                 "Name" => arguments with { Name = value as string },
                 _ => arguments,
             };
@@ -35,6 +39,7 @@ internal readonly record struct WorkerAttributeArguments(
         return arguments;
     }
 
-    /// <summary>The runtime type of the worker, by DESIGN section 6: Queue, then Event, then any timing, then a loop.</summary>
-    public string WorkerType => Queue ? "QueueWorker" : Event ? "EventWorker" : Interval != 0 || Delay != 0 || DelayBefore != 0 ? "IntervalWorker" : "LoopWorker";
+    /// <summary>The runtime type of the worker, by DESIGN section 6: Queue, then Event, then Cron, then any timing, then
+    /// a loop.</summary>
+    public string WorkerType => Queue ? "QueueWorker" : Event ? "EventWorker" : Cron is not null ? "CronWorker" : Interval != 0 || Delay != 0 || DelayBefore != 0 ? "IntervalWorker" : "LoopWorker";
 }
