@@ -202,4 +202,19 @@ public sealed class CronWorkerTests
         worker.Stop();
         supervisor.Stop();
     }
+
+    [Fact]
+    public void On_the_supervisors_own_clock_a_schedule_a_year_away_is_armed_and_a_stop_returns_at_once()
+    {
+        var supervisor = new TaskSupervisor("cron-own-clock");
+        var worker = new CronWorker("yearly", "0 0 1 1 *", _ => { });
+
+        worker.Start(supervisor);
+        var next = worker.NextRun;
+        Assert.NotNull(next);
+        Assert.Equal(worker.NextOccurrence(DateTimeOffset.UtcNow)!.Value, next!.Value, TimeSpan.FromSeconds(1));
+        Assert.True(worker.StopAsync().Wait(Probe.Patience), "stopping a worker that waits for next year hung");
+        Assert.Equal(0, worker.Executions);
+        supervisor.Stop();
+    }
 }

@@ -57,9 +57,8 @@ internal sealed partial class PriorityAdmission : IDisposable
     public PriorityAdmission(string name, PoolLimits limits, IReadyQueueRunner runner, IQueueWaitObserver observer, SupervisorClock clock)
         : this(name, limits, observer, clock) => _readyRunner = runner;
 
-    /// <summary>The supervisor whose pool this is (the supervisor of every task in it; set once, right after the pools
-    /// are made, before any task is submitted).</summary>
-    public TaskSupervisor Owner { get; set; } = null!;
+    /// <summary>The supervisor whose pool this is: the supervisor of every task in it.</summary>
+    public required TaskSupervisor Owner { get; init; }
 
     /// <summary>The clock the pool and its tasks keep time on.</summary>
     public SupervisorClock Clock => _clock;

@@ -17,12 +17,11 @@ internal sealed class SupervisorPools : IDisposable
         _supervisorId = supervisor.Id;
         IQueueWaitObserver observer = supervisor;
         ThreadRunner = new ThreadRunner(supervisor, clock);
-        Thread = new PriorityAdmission("thread", new PoolLimits(Environment.ProcessorCount * 5, 5, 5), ThreadRunner, observer, clock);
+        Thread = new PriorityAdmission("thread", new PoolLimits(Environment.ProcessorCount * 5, 5, 5), ThreadRunner, observer, clock) { Owner = supervisor };
         ThreadRunner.Serve(Thread);
-        Async = new PriorityAdmission("async", new PoolLimits(0), LoopRunner.Instance, observer, clock);
+        Async = new PriorityAdmission("async", new PoolLimits(0), LoopRunner.Instance, observer, clock) { Owner = supervisor };
         ProcessRunner = new ProcessRunner(clock);
-        Process = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), ProcessRunner, observer, clock);
-        Thread.Owner = Async.Owner = Process.Owner = supervisor;
+        Process = new PriorityAdmission("process", new PoolLimits(Environment.ProcessorCount), ProcessRunner, observer, clock) { Owner = supervisor };
     }
 
     public ThreadRunner ThreadRunner { get; }
