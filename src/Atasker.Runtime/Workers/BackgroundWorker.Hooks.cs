@@ -51,8 +51,9 @@ public abstract partial class BackgroundWorker
 
     WorkerInfo ISupervisedWorker.GetInfo() => GetInfo();
 
-    /// <summary>The worker is starting.</summary>
-    private protected virtual void OnStarting(long now)
+    /// <summary>The worker is becoming active at <paramref name="now"/> (under Gate): a scheduled worker sets its first
+    /// due time.</summary>
+    private protected virtual void StartSchedule(long now)
     {
     }
 
@@ -179,8 +180,37 @@ public abstract partial class BackgroundWorker
             EventRaiser.Raise(Error, this, error);
         }
 
-        // Last: whoever waits for the stop (a supervisor's stop runs its next steps here) sees the errors raised.
-        effects.Stopped?.Set();
+        // Last: whoever waits for the stop (a supervisor's stop runs its next steps here) sees the errors raised and the
+        // subclass's OnStopped done.
+        if (effects.Stopped is { } stopped)
+        {
+            RunStoppedHook(logger);
+            stopped.Set();
+        }
+    }
+
+    private void RunStoppedHook(Microsoft.Extensions.Logging.ILogger logger)
+    {
+        try
+        {
+            OnStopped();
+        }
+#pragma warning disable CA1031 // A failing hook is the subclass's error, raised like an execution's; the stop completes.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.WorkerFailed(logger, exception, Name);
+            EventRaiser.Raise(Error, this, new WorkerErrorEventArgs(this, exception, hasItem: false, item: null));
+        }
+    }
+
+    /// <summary>What a subclass's execution throws when the subclass overrides neither Run nor RunAsync; the worker stops
+    /// (keeping a queue worker's items), so the mistake is raised once, not once per execution.</summary>
+    private protected Exception BodyNotOverridden()
+    {
+        _ = BeginStop(drain: false);
+        return new NotImplementedException(
+            $"Worker '{Name}' ({GetType().Name}) was made with the constructor for subclasses but overrides neither Run nor RunAsync; the worker stops.");
     }
 
     /// <summary>Throws when the caller is this worker's execution (or would block the loop it needs).</summary>

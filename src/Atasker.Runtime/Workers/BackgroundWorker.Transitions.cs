@@ -290,7 +290,9 @@ public abstract partial class BackgroundWorker
                 RestartAfter(BeginStop(drain: true), supervisor);
             }
         }
-        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or ObjectDisposedException)
+#pragma warning disable CA1031 // Whatever stopped the start (an OnStarting of the subclass's too) is raised through Error.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
             lock (Gate)
             {
@@ -308,9 +310,11 @@ public abstract partial class BackgroundWorker
         supervisor ??= TaskSupervisor.Default;
         lock (Gate)
         {
-            if (_phase != Stopped)
+            // A finished stop whose OnStopped is still running counts as stopping; a start whose OnStarting runs, as
+            // running.
+            if (_phase != Stopped || _starting || !_stopped.IsDone)
             {
-                return _phase;
+                return _phase != Stopped ? _phase : _starting ? Running : Stopping;
             }
 
             if (_kind == TaskKind.Async)
@@ -318,6 +322,26 @@ public abstract partial class BackgroundWorker
                 _ = supervisor.LoopFor(_loop, $"worker '{Name}'");
             }
 
+            _starting = true;
+        }
+
+        try
+        {
+            OnStarting();
+        }
+        catch
+        {
+            lock (Gate)
+            {
+                _starting = false;
+            }
+
+            throw;
+        }
+
+        lock (Gate)
+        {
+            _starting = false;
             supervisor.AddWorker(this);
             Volatile.Write(ref _supervisor, supervisor);
             _cancellation = new CancellationTokenSource();
@@ -326,7 +350,7 @@ public abstract partial class BackgroundWorker
             _drainLeft = 0;
             _delayedBefore = false;
             Volatile.Write(ref _phase, Running);
-            OnStarting(supervisor.Clock.Now);
+            StartSchedule(supervisor.Clock.Now);
             Pump();
         }
 

@@ -51,6 +51,7 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
     private int _drainLeft;
     private TaskHandle? _run;
     private bool _triggered;
+    private bool _starting;
 
     // The one wait in progress (a timer on the supervisor's clock), if any; whether the delay before the next
     // execution has passed.
@@ -73,6 +74,11 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
         _kind = asyncBody ? TaskKind.Async : TaskKind.Thread;
         _wait = new WorkerWait(static worker => ((BackgroundWorker)worker!).OnTimer(), this);
     }
+
+    /// <summary>For a subclass that overrides the body: it may be sync or awaitable, so the executions run on
+    /// supervisor threads unless the subclass sets <see cref="Kind"/> to <see cref="TaskKind.Async"/>.</summary>
+    private protected BackgroundWorker(string name)
+        : this(name, asyncBody: true) => _kind = TaskKind.Thread;
 
     /// <summary>Raised when an execution fails (or a queue item's execution is canceled); the worker goes on. Raised
     /// on the thread that ran the execution; an exception thrown by a handler is ignored.</summary>
@@ -165,6 +171,24 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
     {
         get => _delayBefore;
         set => _delayBefore = ValidDuration(value, nameof(DelayBefore));
+    }
+
+    /// <summary>Called by <see cref="Start"/> (and <see cref="Restart"/>) before the worker becomes active, on the
+    /// caller's thread: no execution has been created yet. An exception it throws propagates out of
+    /// <see cref="Start"/> and the worker stays stopped (and <see cref="OnStopped"/> is not called).</summary>
+    /// <remarks>Called without the worker's lock, so it may call the worker (a queue worker's <c>Put</c>, a
+    /// <c>Trigger</c>); a <see cref="Start"/> on another thread meanwhile returns false.</remarks>
+    protected virtual void OnStarting()
+    {
+    }
+
+    /// <summary>Called once a stop has finished: no execution of this activation runs any more (a queue worker has
+    /// drained). Called before <see cref="Stop"/> returns and before <see cref="StopAsync"/> completes, on the thread
+    /// that finished the stop (the last execution's, or the stopping caller's); a <see cref="Start"/> meanwhile throws as
+    /// for a worker that is still stopping. An exception it throws is logged and raised through <see cref="Error"/>;
+    /// the stop completes all the same.</summary>
+    protected virtual void OnStopped()
+    {
     }
 
     /// <summary>The lock every transition of the worker takes.</summary>

@@ -21,7 +21,7 @@ namespace Atasker;
 /// without moving the schedule. Waits are on the supervisor's clock (its <see cref="TimeProvider"/>, when it has one),
 /// never on a .NET ThreadPool timer.</para>
 /// </remarks>
-public sealed class CronWorker : BackgroundWorker
+public class CronWorker : BackgroundWorker
 {
     private readonly WorkerBody<NoItem> _body;
     private readonly CronExpression _expression;
@@ -62,14 +62,32 @@ public sealed class CronWorker : BackgroundWorker
     {
     }
 
+    /// <summary>For a subclass that overrides <see cref="Run"/> or <see cref="RunAsync"/> (the body), and
+    /// <see cref="BackgroundWorker.OnStarting"/> / <see cref="BackgroundWorker.OnStopped"/> if it likes.</summary>
+    /// <param name="name">The worker's name.</param>
+    /// <param name="cron">The cron expression: five fields (minute hour day-of-month month day-of-week), or six with
+    /// seconds first.</param>
+    /// <param name="timeZone">The time zone the expression is read in: an IANA or Windows id; null for UTC.</param>
+    /// <exception cref="ArgumentException">The expression or the time zone is not valid (the message names the
+    /// worker and says why).</exception>
+    protected CronWorker(string name, string cron, string? timeZone = null)
+        : base(name)
+    {
+        (_expression, Cron, TimeZone) = Schedule(name, cron, timeZone);
+        _body = WorkerBodies.Overridden(RunAsync);
+    }
+
     private CronWorker(string name, string cron, string? timeZone, WorkerBody<NoItem> body)
         : base(name, body.IsAsync)
     {
-        ArgumentNullException.ThrowIfNull(cron);
+        (_expression, Cron, TimeZone) = Schedule(name, cron, timeZone);
         _body = body;
-        _expression = Parse(name, cron);
-        Cron = cron;
-        TimeZone = FindZone(name, timeZone);
+    }
+
+    private static (CronExpression Expression, string Cron, TimeZoneInfo Zone) Schedule(string name, string cron, string? timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        return (Parse(name, cron), cron, FindZone(name, timeZone));
     }
 
     /// <summary>The cron expression, as given.</summary>
@@ -105,7 +123,7 @@ public sealed class CronWorker : BackgroundWorker
 
     private protected override WorkerType Type => WorkerType.Cron;
 
-    private protected override void OnStarting(long now) => _nextDue = NextAfter(now);
+    private protected override void StartSchedule(long now) => _nextDue = NextAfter(now);
 
     private protected override bool IsDue(long now, out long dueAt)
     {
@@ -197,4 +215,16 @@ public sealed class CronWorker : BackgroundWorker
             throw new ArgumentException($"Worker '{name}': '{timeZone}' is not a time zone this machine knows (an IANA id such as 'Europe/Berlin', or a Windows id): {error.Message}", nameof(timeZone), error);
         }
     }
+
+    /// <summary>The body of a subclass made with the constructor for subclasses: one execution. Override this one for
+    /// a sync body, or <see cref="RunAsync"/> for an awaitable one.</summary>
+    /// <param name="cancellationToken">The worker's token: canceled when a stop begins.</param>
+    /// <returns>True to go on; false stops the worker (as a delegate body's false does).</returns>
+    protected virtual bool Run(CancellationToken cancellationToken) => throw BodyNotOverridden();
+
+    /// <summary>The awaitable body of a subclass made with the constructor for subclasses; by default it calls
+    /// <see cref="Run"/>. Executions run on supervisor threads unless the subclass sets
+    /// <see cref="BackgroundWorker.Kind"/> to <see cref="TaskKind.Async"/> (then on an async loop).</summary>
+    /// <inheritdoc cref="Run"/>
+    protected virtual ValueTask<bool> RunAsync(CancellationToken cancellationToken) => new(Run(cancellationToken));
 }

@@ -7,7 +7,7 @@ namespace Atasker;
 /// <summary>A worker that runs its body once per <see cref="Trigger"/>. Triggers that arrive while an execution runs
 /// (or waits for its delays) cause exactly one more execution after it; none is dropped, and a burst is not replayed
 /// one by one.</summary>
-public sealed class EventWorker : BackgroundWorker
+public class EventWorker : BackgroundWorker
 {
     private readonly WorkerBody<NoItem> _body;
 
@@ -43,6 +43,15 @@ public sealed class EventWorker : BackgroundWorker
     {
     }
 
+    /// <summary>For a subclass that overrides <see cref="Run"/> or <see cref="RunAsync"/> (the body), and
+    /// <see cref="BackgroundWorker.OnStarting"/> / <see cref="BackgroundWorker.OnStopped"/> if it likes.</summary>
+    /// <param name="name">The worker's name.</param>
+    protected EventWorker(string name)
+        : base(name)
+    {
+        _body = WorkerBodies.Overridden(RunAsync);
+    }
+
     private EventWorker(string name, WorkerBody<NoItem> body)
         : base(name, body.IsAsync) => _body = body;
 
@@ -59,4 +68,16 @@ public sealed class EventWorker : BackgroundWorker
     }
 
     private protected override TaskHandle CreateRun(CancellationToken cancellationToken) => _body.CreateRun(this, default, cancellationToken);
+
+    /// <summary>The body of a subclass made with the constructor for subclasses: one execution. Override this one for
+    /// a sync body, or <see cref="RunAsync"/> for an awaitable one.</summary>
+    /// <param name="cancellationToken">The worker's token: canceled when a stop begins.</param>
+    /// <returns>True to go on; false stops the worker (as a delegate body's false does).</returns>
+    protected virtual bool Run(CancellationToken cancellationToken) => throw BodyNotOverridden();
+
+    /// <summary>The awaitable body of a subclass made with the constructor for subclasses; by default it calls
+    /// <see cref="Run"/>. Executions run on supervisor threads unless the subclass sets
+    /// <see cref="BackgroundWorker.Kind"/> to <see cref="TaskKind.Async"/> (then on an async loop).</summary>
+    /// <inheritdoc cref="Run"/>
+    protected virtual ValueTask<bool> RunAsync(CancellationToken cancellationToken) => new(Run(cancellationToken));
 }

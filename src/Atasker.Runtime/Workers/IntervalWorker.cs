@@ -15,7 +15,7 @@ namespace Atasker;
 /// max(now, previous due + interval)): missed ticks are not made up in a burst. <see cref="Trigger"/> runs the body now
 /// (or right after the current execution) and the interval counts from that execution. Waits are on the supervisor's
 /// clock, never on a .NET ThreadPool timer.</remarks>
-public sealed class IntervalWorker : BackgroundWorker
+public class IntervalWorker : BackgroundWorker
 {
     private readonly WorkerBody<NoItem> _body;
     private TimeSpan _interval;
@@ -53,6 +53,15 @@ public sealed class IntervalWorker : BackgroundWorker
     {
     }
 
+    /// <summary>For a subclass that overrides <see cref="Run"/> or <see cref="RunAsync"/> (the body), and
+    /// <see cref="BackgroundWorker.OnStarting"/> / <see cref="BackgroundWorker.OnStopped"/> if it likes.</summary>
+    /// <param name="name">The worker's name.</param>
+    protected IntervalWorker(string name)
+        : base(name)
+    {
+        _body = WorkerBodies.Overridden(RunAsync);
+    }
+
     private IntervalWorker(string name, WorkerBody<NoItem> body)
         : base(name, body.IsAsync) => _body = body;
 
@@ -68,7 +77,7 @@ public sealed class IntervalWorker : BackgroundWorker
     /// <summary>Runs the body now instead of at the next due time (or once more right after the current execution).</summary>
     public void Trigger() => Signal(trigger: true);
 
-    private protected override void OnStarting(long now) => _nextDue = now;
+    private protected override void StartSchedule(long now) => _nextDue = now;
 
     private protected override WorkerType Type => WorkerType.Interval;
 
@@ -99,4 +108,16 @@ public sealed class IntervalWorker : BackgroundWorker
     }
 
     private protected override TaskHandle CreateRun(CancellationToken cancellationToken) => _body.CreateRun(this, default, cancellationToken);
+
+    /// <summary>The body of a subclass made with the constructor for subclasses: one execution. Override this one for
+    /// a sync body, or <see cref="RunAsync"/> for an awaitable one.</summary>
+    /// <param name="cancellationToken">The worker's token: canceled when a stop begins.</param>
+    /// <returns>True to go on; false stops the worker (as a delegate body's false does).</returns>
+    protected virtual bool Run(CancellationToken cancellationToken) => throw BodyNotOverridden();
+
+    /// <summary>The awaitable body of a subclass made with the constructor for subclasses; by default it calls
+    /// <see cref="Run"/>. Executions run on supervisor threads unless the subclass sets
+    /// <see cref="BackgroundWorker.Kind"/> to <see cref="TaskKind.Async"/> (then on an async loop).</summary>
+    /// <inheritdoc cref="Run"/>
+    protected virtual ValueTask<bool> RunAsync(CancellationToken cancellationToken) => new(Run(cancellationToken));
 }

@@ -6,7 +6,7 @@ namespace Atasker;
 
 /// <summary>A worker whose body runs again and again, one execution right after the other, until it is stopped (or
 /// the body returns false). Each execution is a task on the pool, so other work of higher priority gets in between.</summary>
-public sealed class LoopWorker : BackgroundWorker
+public class LoopWorker : BackgroundWorker
 {
     private readonly WorkerBody<NoItem> _body;
 
@@ -42,6 +42,15 @@ public sealed class LoopWorker : BackgroundWorker
     {
     }
 
+    /// <summary>For a subclass that overrides <see cref="Run"/> or <see cref="RunAsync"/> (the body), and
+    /// <see cref="BackgroundWorker.OnStarting"/> / <see cref="BackgroundWorker.OnStopped"/> if it likes.</summary>
+    /// <param name="name">The worker's name.</param>
+    protected LoopWorker(string name)
+        : base(name)
+    {
+        _body = WorkerBodies.Overridden(RunAsync);
+    }
+
     private LoopWorker(string name, WorkerBody<NoItem> body)
         : base(name, body.IsAsync) => _body = body;
 
@@ -54,4 +63,16 @@ public sealed class LoopWorker : BackgroundWorker
     }
 
     private protected override TaskHandle CreateRun(CancellationToken cancellationToken) => _body.CreateRun(this, default, cancellationToken);
+
+    /// <summary>The body of a subclass made with the constructor for subclasses: one execution. Override this one for
+    /// a sync body, or <see cref="RunAsync"/> for an awaitable one.</summary>
+    /// <param name="cancellationToken">The worker's token: canceled when a stop begins.</param>
+    /// <returns>True to go on; false stops the worker (as a delegate body's false does).</returns>
+    protected virtual bool Run(CancellationToken cancellationToken) => throw BodyNotOverridden();
+
+    /// <summary>The awaitable body of a subclass made with the constructor for subclasses; by default it calls
+    /// <see cref="Run"/>. Executions run on supervisor threads unless the subclass sets
+    /// <see cref="BackgroundWorker.Kind"/> to <see cref="TaskKind.Async"/> (then on an async loop).</summary>
+    /// <inheritdoc cref="Run"/>
+    protected virtual ValueTask<bool> RunAsync(CancellationToken cancellationToken) => new(Run(cancellationToken));
 }

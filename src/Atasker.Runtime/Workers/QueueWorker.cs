@@ -18,7 +18,7 @@ namespace Atasker;
 /// is full, in the order they were called; <see cref="TryPut"/> returns false instead.</para>
 /// </remarks>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class QueueWorker<T> : BackgroundWorker
+public class QueueWorker<T> : BackgroundWorker
 {
     private readonly WorkerBody<T> _body;
     private const int MoreItemSpins = 20;
@@ -66,17 +66,29 @@ public sealed class QueueWorker<T> : BackgroundWorker
     {
     }
 
+    /// <summary>For a subclass that overrides <see cref="Run"/> or <see cref="RunAsync"/> (the body), and
+    /// <see cref="BackgroundWorker.OnStarting"/> / <see cref="BackgroundWorker.OnStopped"/> if it likes.</summary>
+    /// <param name="name">The worker's name.</param>
+    /// <param name="queueCapacity">How many items the queue holds before <see cref="Put"/> blocks and
+    /// <see cref="PutAsync"/> waits (0: no limit).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="queueCapacity"/> is negative.</exception>
+    protected QueueWorker(string name, int queueCapacity = 0)
+        : base(name)
+    {
+        QueueCapacity = ValidCapacity(name, queueCapacity);
+        _body = new WorkerBody<T>(RunAsync);
+    }
+
     private QueueWorker(string name, WorkerBody<T> body, int queueCapacity)
         : base(name, body.IsAsync)
     {
-        if (queueCapacity < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(queueCapacity), queueCapacity, $"Worker '{name}': the queue capacity must be 0 (no limit) or more.");
-        }
-
+        QueueCapacity = ValidCapacity(name, queueCapacity);
         _body = body;
-        QueueCapacity = queueCapacity;
     }
+
+    private static int ValidCapacity(string name, int queueCapacity) => queueCapacity >= 0
+        ? queueCapacity
+        : throw new ArgumentOutOfRangeException(nameof(queueCapacity), queueCapacity, $"Worker '{name}': the queue capacity must be 0 (no limit) or more.");
 
     /// <summary>How many items the queue holds before putting waits (0: no limit).</summary>
     public int QueueCapacity { get; }
@@ -201,6 +213,19 @@ public sealed class QueueWorker<T> : BackgroundWorker
     }
 
     private protected override int DrainCount => _queue.Count;
+
+    /// <summary>The body of a subclass made with the constructor for subclasses: the execution for one item. Override
+    /// this one for a sync body, or <see cref="RunAsync"/> for an awaitable one.</summary>
+    /// <param name="item">The item, in the order the items were put.</param>
+    /// <param name="cancellationToken">The worker's token: canceled when a stop begins (after the drain).</param>
+    /// <returns>True to go on; false stops the worker and keeps the remaining items queued.</returns>
+    protected virtual bool Run(T item, CancellationToken cancellationToken) => throw BodyNotOverridden();
+
+    /// <summary>The awaitable body of a subclass made with the constructor for subclasses; by default it calls
+    /// <see cref="Run"/>. Executions run on supervisor threads unless the subclass sets
+    /// <see cref="BackgroundWorker.Kind"/> to <see cref="TaskKind.Async"/> (then on an async loop).</summary>
+    /// <inheritdoc cref="Run"/>
+    protected virtual ValueTask<bool> RunAsync(T item, CancellationToken cancellationToken) => new(Run(item, cancellationToken));
 
     /// <summary>The body of a run that handles items back to back: each is one execution (counted, its failure raised
     /// through Error with its item); the run ends with the outcome of the last one.</summary>

@@ -30,4 +30,8 @@ internal static class WorkerBodies
         ArgumentNullException.ThrowIfNull(body);
         return new WorkerBody<NoItem>((_, cancellationToken) => body(cancellationToken));
     }
+
+    /// <summary>The body of a subclass: its RunAsync override (which by default calls its Run).</summary>
+    public static WorkerBody<NoItem> Overridden(Func<CancellationToken, ValueTask<bool>> runAsync) =>
+        new((_, cancellationToken) => runAsync(cancellationToken));
 }
