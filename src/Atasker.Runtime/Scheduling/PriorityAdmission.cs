@@ -43,6 +43,8 @@ internal sealed partial class PriorityAdmission : IDisposable
     private TaskHandle? _readyHead;
     private TaskHandle? _readyTail;
     private int _ready;
+    private long _ended; // tasks that gave their slot back
+    private readonly long[] _waits = new long[QueueWaitHistogram.BucketCount]; // admissions by queue wait
     private ClockTimer? _watchdog;
     private long _watchdogDue; // timestamp the watchdog fires at; 0 when not armed
     private long _warningTicks = long.MaxValue; // queue-wait thresholds in timestamp units; MaxValue = off
@@ -88,7 +90,12 @@ internal sealed partial class PriorityAdmission : IDisposable
         _gate.Enter();
         try
         {
-            return new PoolInfo(_limits, _active, _queued);
+            return new PoolInfo(_limits, _active, _queued)
+            {
+                Ended = _ended,
+                QueueWaits = new QueueWaitHistogram((long[])_waits.Clone(), _clock.Frequency),
+                QueuedByPriority = [_waiting[0].Count, _waiting[1].Count, _waiting[2].Count],
+            };
         }
         finally
         {
@@ -122,6 +129,7 @@ internal sealed partial class PriorityAdmission : IDisposable
             }
 
             _active++;
+            _waits[0]++;
             item.Admission = AdmissionStatus.Admitted;
             if (_readyRunner is not null)
             {
@@ -181,6 +189,7 @@ internal sealed partial class PriorityAdmission : IDisposable
         try
         {
             _active--;
+            _ended++;
             admitted = AdmitWaiting(now, ref reports);
             if (_readyRunner is not null)
             {
@@ -235,6 +244,7 @@ internal sealed partial class PriorityAdmission : IDisposable
                 case AdmissionStatus.Ready:
                     UnlinkReady(item);
                     _active--;
+                    _ended++;
                     item.Admission = AdmissionStatus.None;
                     admitted = AdmitWaiting(_clock.Now, ref reports);
                     released = true;
@@ -338,6 +348,7 @@ internal sealed partial class PriorityAdmission : IDisposable
                 var item = queue.Dequeue();
                 _queued--;
                 _active++;
+                _waits[QueueWaitHistogram.BucketOf(now - item.EnqueuedTicks)]++;
                 item.Admission = AdmissionStatus.Admitted;
 
                 // Report a wait past a threshold that the watchdog has not caught yet (it runs on a timer).

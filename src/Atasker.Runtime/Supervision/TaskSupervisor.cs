@@ -247,6 +247,19 @@ public sealed partial class TaskSupervisor : IDisposable, IAsyncDisposable, IQue
     /// <summary>Finds an unfinished task by id; null once it has finished (finished tasks are forgotten).</summary>
     public TaskHandle? GetTask(long id) => _registry.Find(id);
 
+    /// <summary>The unfinished tasks (delayed, queued and running), in no particular order: a snapshot for
+    /// diagnostics and dashboards (it takes each of the registry's 32 stripe locks in turn, briefly).</summary>
+    public IReadOnlyList<TaskHandle> GetTasks() => _registry.Snapshot();
+
+    /// <summary>The workers started on the supervisor and not stopped, in the order they started.</summary>
+    public IReadOnlyList<BackgroundWorker> GetWorkers()
+    {
+        lock (_lifecycleGate)
+        {
+            return _workers.ConvertAll(worker => (BackgroundWorker)worker);
+        }
+    }
+
     /// <summary>A snapshot of the supervisor and its pools.</summary>
     public SupervisorInfo GetInfo()
     {

@@ -45,7 +45,18 @@ public abstract partial class BackgroundWorker
     private protected abstract WorkerType Type { get; }
 
     /// <summary>A snapshot of the worker, for <see cref="SupervisorInfo.Workers"/>.</summary>
-    internal WorkerInfo GetInfo() => new(Name, Type, IsActive, Executions, Failures, LastExecuted, DrainCount);
+    /// <summary>A snapshot of the worker: its type, state, counts, and next scheduled execution.</summary>
+#pragma warning disable CA1024 // A snapshot made on each call, as TaskSupervisor.GetInfo().
+    public WorkerInfo GetInfo() => new(Name, Type, IsActive, Executions, Failures, LastExecuted, DrainCount)
+    {
+        NextRun = NextScheduled,
+        Priority = _priority,
+        Kind = _kind,
+    };
+#pragma warning restore CA1024
+
+    /// <summary>When the next execution is due by the schedule (interval and cron workers, while started).</summary>
+    private protected virtual DateTimeOffset? NextScheduled => null;
 
     DoneSignal ISupervisedWorker.BeginStop(bool drain) => BeginStop(drain);
 

@@ -109,6 +109,8 @@ public class CronWorker : BackgroundWorker
         }
     }
 
+    private protected override DateTimeOffset? NextScheduled => NextRun;
+
     /// <summary>How many occurrences were skipped because an execution ran past them.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 

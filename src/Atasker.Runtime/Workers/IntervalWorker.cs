@@ -74,6 +74,21 @@ public class IntervalWorker : BackgroundWorker
         set => _interval = ValidDuration(value, nameof(Interval));
     }
 
+    /// <summary>When the next execution is due by the interval, while the worker is started (an execution that is
+    /// running or waiting for its slot counts as due); null when it is not started.</summary>
+    public DateTimeOffset? NextRun
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return IsActive && Supervisor is { } supervisor ? supervisor.Clock.ToUtc(_nextDue) : null;
+            }
+        }
+    }
+
+    private protected override DateTimeOffset? NextScheduled => NextRun;
+
     /// <summary>Runs the body now instead of at the next due time (or once more right after the current execution).</summary>
     public void Trigger() => Signal(trigger: true);
 

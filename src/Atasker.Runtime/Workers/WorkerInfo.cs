@@ -36,4 +36,15 @@ public sealed record WorkerInfo(
     long Executions,
     long Failures,
     DateTimeOffset? LastExecuted,
-    int Queued);
+    int Queued)
+{
+    /// <summary>When the next execution is due by the schedule: interval and cron workers while started; null
+    /// otherwise.</summary>
+    public DateTimeOffset? NextRun { get; init; }
+
+    /// <summary>The priority of the worker's executions.</summary>
+    public TaskPriority Priority { get; init; }
+
+    /// <summary>Where the worker's executions run.</summary>
+    public TaskKind Kind { get; init; }
+}
