@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Atasker.Dashboard;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Atasker.Dashboard.Tests;
+
+/// <summary>The dashboard's endpoints in an app run in memory (TestHost): what is served, what it shows, who may see
+/// it, and that nothing from user code arrives as markup.</summary>
+public sealed class DashboardTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Nothing_is_served_unless_the_app_maps_it()
+    {
+        await using var app = await StartAsync(_ => { }, map: null);
+        using var client = app.GetTestClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/atasker")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/atasker/api/overview")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_is_embedded_html_that_sets_every_value_as_text_and_loads_nothing_from_elsewhere()
+    {
+        await using var app = await StartAsync(_ => { }, app => app.MapAtaskerDashboard("/atasker"));
+        using var client = app.GetTestClient();
+
+        var response = await client.GetAsync("/atasker");
+        string page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("api/overview", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("innerHTML", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("insertAdjacentHTML", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://cdn", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("src=\"http", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Workers_show_their_state_counts_schedule_and_last_errors()
+    {
+        var supervisor = new TaskSupervisor("ops");
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/ops"));
+        using var client = app.GetTestClient();
+        using var failed = new ManualResetEventSlim();
+        var poller = new IntervalWorker("poller", _ => { }) { Interval = TimeSpan.FromHours(1) };
+        var mailer = new QueueWorker<string>("mailer", new Func<string, CancellationToken, bool>((item, _) => throw new InvalidOperationException($"cannot send to {item}")));
+        mailer.Error += (_, _) => failed.Set();
+        poller.Start(supervisor);
+        mailer.Start(supervisor);
+        _ = await Json(client, "/ops/api/workers"); // the dashboard sees the workers: their errors are kept from now on
+        mailer.Put("a@example.com");
+        Assert.True(failed.Wait(Patience));
+
+        var workers = await Eventually(client, "/ops/api/workers", json => Worker(json, "mailer").GetProperty("errors").GetArrayLength() == 1);
+
+        var error = Worker(workers, "mailer").GetProperty("errors")[0];
+        Assert.Equal("System.InvalidOperationException", error.GetProperty("type").GetString());
+        Assert.Equal("cannot send to a@example.com", error.GetProperty("message").GetString());
+        Assert.Equal("a@example.com", error.GetProperty("item").GetString());
+        Assert.Contains("DashboardTests", error.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, Worker(workers, "mailer").GetProperty("failures").GetInt64());
+        var interval = Worker(workers, "poller");
+        Assert.Equal(("Interval", true), (interval.GetProperty("type").GetString(), interval.GetProperty("isActive").GetBoolean()));
+        Assert.NotEqual(JsonValueKind.Null, interval.GetProperty("nextRun").ValueKind);
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
+    public async Task Names_messages_and_items_from_user_code_arrive_escaped_and_inert()
+    {
+        const string Hostile = "<script>alert(\"x\")</script>";
+        var supervisor = new TaskSupervisor("hostile");
+        using var gate = new ManualResetEventSlim();
+        using var failed = new ManualResetEventSlim();
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/atasker"));
+        using var client = app.GetTestClient();
+        var task = supervisor.Submit(() => gate.Wait(Patience), new TaskOptions { Name = Hostile });
+        var worker = new QueueWorker<string>(Hostile, new Func<string, CancellationToken, bool>((item, _) => throw new InvalidOperationException(item)));
+        worker.Error += (_, _) => failed.Set();
+        worker.Start(supervisor);
+        _ = await Json(client, "/atasker/api/workers");
+        worker.Put(Hostile);
+        Assert.True(failed.Wait(Patience));
+
+        foreach (string path in new[] { "/atasker/api/tasks", "/atasker/api/workers", "/atasker/api/overview" })
+        {
+            string raw = await client.GetStringAsync(path);
+            Assert.DoesNotContain("<script", raw, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("\\\"x\\\"", raw, StringComparison.Ordinal); // the quote is \u0022, not \"
+        }
+
+        string tasks = await client.GetStringAsync("/atasker/api/tasks");
+        Assert.Contains(JsonEncodedText.Encode(Hostile, JavaScriptEncoder.Default).ToString(), tasks, StringComparison.Ordinal);
+        var errors = Worker(await Json(client, "/atasker/api/workers"), Hostile).GetProperty("errors");
+        Assert.Equal(Hostile, errors[0].GetProperty("message").GetString()); // decoded, the text is intact
+        gate.Set();
+        await task;
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_page_gets_a_400_that_says_what_was_wrong_and_pages_split_the_list()
+    {
+        var supervisor = new TaskSupervisor("paged");
+        supervisor.SetThreadPool(1);
+        using var gate = new ManualResetEventSlim();
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/atasker", o => o.TaskPageSize = 2));
+        using var client = app.GetTestClient();
+        var handles = Enumerable.Range(0, 5).Select(i => supervisor.Submit(() => gate.Wait(Patience), new TaskOptions { Name = $"t{i}" })).ToArray();
+
+        foreach (string bad in new[] { "-1", "two", "1.5", "99999999999" })
+        {
+            var response = await client.GetAsync($"/atasker/api/tasks?page={bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Contains("'page' must be one whole number", problem.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        var last = await Json(client, "/atasker/api/tasks?page=2");
+        Assert.Equal((5, 2, 2), (last.GetProperty("total").GetInt32(), last.GetProperty("page").GetInt32(), last.GetProperty("pageSize").GetInt32()));
+        Assert.Single(last.GetProperty("tasks").EnumerateArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DashboardOptions { TaskPageSize = 0 });
+        gate.Set();
+        TaskHandle.WaitCompleted(handles, Patience);
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
+    public async Task RequireAuthorization_on_the_returned_builder_guards_the_page_and_every_json_endpoint()
+    {
+        await using var app = await StartAsync(
+            services => services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", _ => { }),
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                app.MapAtaskerDashboard("/atasker").RequireAuthorization();
+            },
+            authorization: true);
+        using var client = app.GetTestClient();
+
+        foreach (string path in new[] { "/atasker", "/atasker/api/overview", "/atasker/api/workers", "/atasker/api/tasks" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(path)).StatusCode);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Test-User", "operator");
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.DoesNotContain(app.Services.GetRequiredService<LogSink>().Messages, m => m.Contains("requires no authorization", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Mapped_without_authorization_outside_Development_it_warns_at_startup()
+    {
+        await using var app = await StartAsync(_ => { }, app => app.MapAtaskerDashboard("/open"), environment: Environments.Production);
+        Assert.Contains(app.Services.GetRequiredService<LogSink>().Messages, m => m.Contains("dashboard at '/open' requires no authorization in the Production environment", StringComparison.Ordinal));
+
+        await using var development = await StartAsync(_ => { }, app => app.MapAtaskerDashboard("/open"), environment: Environments.Development);
+        Assert.DoesNotContain(development.Services.GetRequiredService<LogSink>().Messages, m => m.Contains("requires no authorization", StringComparison.Ordinal));
+    }
+
+    private static JsonElement Thread(JsonElement overview) =>
+        overview.GetProperty("supervisors")[0].GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "thread");
+
+    private static JsonElement Worker(JsonElement workers, string name) =>
+        workers.GetProperty("workers").EnumerateArray().Single(w => w.GetProperty("name").GetString() == name);
+
+    private static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
+    private static async Task<JsonElement> Json(HttpClient client, string path)
+    {
+        using var document = JsonDocument.Parse(await client.GetStringAsync(path));
+        return document.RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> Eventually(HttpClient client, string path, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var json = await Json(client, path);
+            if (condition(json))
+            {
+                return json;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{path} never showed what was expected: {json}");
+            await Task.Yield();
+        }
+    }
+
+    private static async Task<WebApplication> StartAsync(Action<IServiceCollection> services, Action<WebApplication>? map, bool authorization = false, string environment = "Production")
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseTestServer();
+        var sink = new LogSink();
+        builder.Services.AddSingleton(sink);
+        builder.Logging.ClearProviders().AddProvider(sink);
+        if (authorization)
+        {
+            builder.Services.AddAuthorization();
+        }
+
+        services(builder.Services);
+        var app = builder.Build();
+        map?.Invoke(app);
+        await app.StartAsync();
+        return app;
+    }
+
+    internal sealed class LogSink : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<string> _messages = new();
+
+        public IEnumerable<string> Messages => _messages;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Request.Headers.TryGetValue("X-Test-User", out var user)
+                ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.ToString())], "test")), "test"))
+                : AuthenticateResult.NoResult());
+    }
+}
