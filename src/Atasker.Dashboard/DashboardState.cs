@@ -28,7 +28,15 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
         foreach (var supervisor in Supervisors)
         {
             var info = supervisor.GetInfo();
-            var tasks = supervisor.GetTasks();
+            // One pass over the unfinished tasks: the running ones by pool (kind) and priority.
+            var activeByKind = new[] { new int[4], new int[4], new int[4] };
+            foreach (var task in supervisor.GetTasks())
+            {
+                if (task.State == TaskState.Started)
+                {
+                    activeByKind[(int)task.Kind][(int)task.Priority]++;
+                }
+            }
             var history = _histories.GetValue(supervisor, static _ => new History());
             Sample sample = new(now, info);
             Sample[] window;
@@ -47,14 +55,7 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
 
             PoolModel Pool(string name, TaskKind kind, PoolInfo pool)
             {
-                var active = new int[4];
-                foreach (var task in tasks)
-                {
-                    if (task.Kind == kind && task.State == TaskState.Started)
-                    {
-                        active[(int)task.Priority]++;
-                    }
-                }
+                var active = activeByKind[(int)kind];
 
                 var first = window[0];
                 var firstPool = first.Of(kind);
@@ -173,9 +174,9 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
             {
                 Samples.Add(sample);
             }
-            else
+            else if (Samples.Count > 1)
             {
-                Samples[^1] = Samples.Count == 1 ? Samples[^1] : sample; // keep the first; refresh the latest
+                Samples[^1] = sample; // too soon for a new one: refresh the latest (the first stays as the base)
             }
 
             int old = Samples.FindIndex(s => now - s.At <= Window);

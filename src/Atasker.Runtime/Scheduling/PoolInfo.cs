@@ -14,7 +14,7 @@ public sealed record PoolInfo(PoolLimits Limits, int Active, int Queued)
 
     /// <summary>How long the admitted tasks had waited for their slot, since the supervisor was made (a task admitted at
     /// once counts as 0); <see cref="QueueWaitHistogram.Since"/> gives an interval's.</summary>
-    public QueueWaitHistogram QueueWaits { get; init; } = new(new long[QueueWaitHistogram.BucketCount], 1);
+    public QueueWaitHistogram QueueWaits { get; init; } = QueueWaitHistogram.Empty;
 
     /// <summary>The waiting tasks by priority: Low, Normal, High (Critical ones never wait).</summary>
     public IReadOnlyList<int> QueuedByPriority { get; init; } = [0, 0, 0];

@@ -15,6 +15,9 @@ public sealed class QueueWaitHistogram
     internal const int BucketCount = 248;
     private const int Exact = 8; // waits of 0..7 ticks have a bucket each
 
+    /// <summary>Nothing counted (a pool snapshot that carries no histogram).</summary>
+    internal static readonly QueueWaitHistogram Empty = new(new long[BucketCount], 1);
+
     private readonly long[] _counts;
     private readonly long _frequency;
 
@@ -68,6 +71,11 @@ public sealed class QueueWaitHistogram
     public QueueWaitHistogram Since(QueueWaitHistogram earlier)
     {
         ArgumentNullException.ThrowIfNull(earlier);
+        if (earlier.Count == 0)
+        {
+            return this;
+        }
+
         if (earlier._frequency != _frequency)
         {
             throw new ArgumentException("The earlier histogram is from a pool on another clock.", nameof(earlier));
