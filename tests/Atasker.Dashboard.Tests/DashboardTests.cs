@@ -51,6 +51,41 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task A_full_pool_shows_its_limits_which_reserve_is_in_use_and_who_waits_by_priority()
+    {
+        var supervisor = new TaskSupervisor("full");
+        supervisor.SetThreadPool(2, reserveNormal: 0, reserveHigh: 1);
+        using var gate = new ManualResetEventSlim();
+        using var started = new SemaphoreSlim(0);
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/atasker"));
+        using var client = app.GetTestClient();
+        TaskHandle Submit(TaskPriority priority, string name) =>
+            supervisor.Submit(() => { started.Release(); gate.Wait(Patience); }, new TaskOptions { Priority = priority, Name = name });
+
+        var handles = new[]
+        {
+            Submit(TaskPriority.Low, "low-1"), Submit(TaskPriority.Low, "low-2"), Submit(TaskPriority.Low, "low-waits"),
+            Submit(TaskPriority.High, "high-reserve"), Submit(TaskPriority.High, "high-waits"),
+        };
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(await started.WaitAsync(Patience), "the two Low tasks and the High one on the reserve should run");
+        }
+
+        var pool = Thread(await Eventually(client, "/atasker/api/overview", json => Ints(Thread(json).GetProperty("activeByPriority")).Sum() == 3));
+        Assert.Equal((2, 0, 1), (pool.GetProperty("poolSize").GetInt32(), pool.GetProperty("reserveNormal").GetInt32(), pool.GetProperty("reserveHigh").GetInt32()));
+        Assert.Equal((3, 2), (pool.GetProperty("active").GetInt32(), pool.GetProperty("queued").GetInt32()));
+        Assert.Equal([2, 0, 1, 0], Ints(pool.GetProperty("activeByPriority")));
+        Assert.Equal([1, 0, 1, 0], Ints(pool.GetProperty("queuedByPriority")));
+
+        gate.Set();
+        TaskHandle.WaitCompleted(handles, Patience);
+        var after = Thread(await Eventually(client, "/atasker/api/overview", json => Thread(json).GetProperty("active").GetInt32() == 0));
+        Assert.True(after.GetProperty("throughputPerSecond").GetDouble() > 0, after.ToString());
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
     public async Task Workers_show_their_state_counts_schedule_and_last_errors()
     {
         var supervisor = new TaskSupervisor("ops");

@@ -92,6 +92,33 @@ public sealed class ProcessTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task The_process_workers_snapshot_shows_each_pid_its_tasks_served_its_task_and_the_lost_ones()
+    {
+        _supervisor.SetProcessPool(1);
+        Assert.Equal((0, 0L, 0L), (_supervisor.GetProcessWorkers().Workers.Count, _supervisor.GetProcessWorkers().Started, _supervisor.GetProcessWorkers().Lost));
+        int pid = await RemoteTasks.StartProcessId(_supervisor.Options());
+        await RemoteTasks.StartFib(5, _supervisor.Options());
+        var hung = RemoteTasks.StartHang(_supervisor.Options());
+        Workers.Eventually(() => hung.State == TaskState.Started, "the hanging task started");
+
+        var busy = Assert.Single(_supervisor.GetProcessWorkers().Workers);
+        Assert.Equal((pid, 2L, (long?)hung.Id), (busy.ProcessId, busy.TasksServed, busy.TaskId));
+        Assert.InRange(busy.StartedAt, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow);
+
+        using (var worker = Process.GetProcessById(pid))
+        {
+            worker.Kill();
+        }
+
+        await Assert.ThrowsAsync<ProcessWorkerException>(async () => await hung);
+        int fresh = await RemoteTasks.StartProcessId(_supervisor.Options());
+        var after = _supervisor.GetProcessWorkers();
+        var idle = Assert.Single(after.Workers);
+        Assert.Equal((fresh, 1L, (long?)null), (idle.ProcessId, idle.TasksServed, idle.TaskId));
+        Assert.Equal((2L, 1L), (after.Started, after.Lost));
+    }
+
+    [Fact]
     public async Task A_killed_worker_faults_only_its_task_and_the_next_task_runs()
     {
         _supervisor.SetProcessPool(1);

@@ -84,4 +84,23 @@ public sealed class SnapshotTests
         Supervisors.Eventually(() => supervisor.GetTasks().Count == 0, "finished tasks are forgotten");
         supervisor.Stop();
     }
+
+    [Fact]
+    public async Task A_loop_counts_its_unfinished_async_tasks()
+    {
+        var supervisor = new TaskSupervisor("loops");
+        var loop = supervisor.CreateLoop("io");
+        var release = new TaskCompletionSource();
+        var handles = Enumerable.Range(0, 3).Select(_ => supervisor.SubmitAsync(() => release.Task, new TaskOptions { Loop = "io" })).ToArray();
+
+        Assert.Equal(3, loop.TaskCount);
+        release.SetResult();
+        foreach (var handle in handles)
+        {
+            await handle;
+        }
+
+        Supervisors.Eventually(() => loop.TaskCount == 0, "the loop let go of its ended tasks");
+        await supervisor.StopAsync();
+    }
 }

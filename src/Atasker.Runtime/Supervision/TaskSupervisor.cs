@@ -260,6 +260,10 @@ public sealed partial class TaskSupervisor : IDisposable, IAsyncDisposable, IQue
         }
     }
 
+    /// <summary>The worker processes of the process pool (none while its tasks go to a remote pool instead), and how
+    /// many were started and lost: a snapshot for diagnostics and dashboards.</summary>
+    public ProcessWorkersInfo GetProcessWorkers() => _pools.ProcessRunner.Snapshot();
+
     /// <summary>A snapshot of the supervisor and its pools.</summary>
     public SupervisorInfo GetInfo()
     {

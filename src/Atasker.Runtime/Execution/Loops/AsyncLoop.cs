@@ -81,6 +81,19 @@ public sealed class AsyncLoop
         }
     }
 
+    /// <summary>The async tasks bound to the loop that have not ended (waiting for a slot or running): a snapshot for
+    /// diagnostics and dashboards.</summary>
+    public int TaskCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tasks.Count;
+            }
+        }
+    }
+
     /// <summary>The loop whose thread the caller is on, or null.</summary>
     internal static AsyncLoop? Current => t_current;
 

@@ -38,6 +38,8 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     private readonly Dictionary<ProcessWorker, ProcessWorker.Assignment> _busy = [];
     private ProcessWorkerCommand? _command;
     private IRemoteProcessPool? _remote;
+    private long _started;
+    private long _lost;
 
     public ProcessRunner(SupervisorClock clock) => _clock = clock;
 
@@ -77,6 +79,29 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
                 return _idle.Count + _busy.Count;
             }
         }
+    }
+
+    /// <summary>The worker processes alive now, idle or busy, and how many were started and lost so far.</summary>
+    public ProcessWorkersInfo Snapshot()
+    {
+        var workers = new List<ProcessWorkerInfo>();
+        lock (_gate)
+        {
+            foreach (var (worker, assignment) in _busy)
+            {
+                workers.Add(Info(worker, assignment.Task.Handle.Id));
+            }
+
+            foreach (var worker in _idle)
+            {
+                workers.Add(Info(worker, null));
+            }
+
+            return new ProcessWorkersInfo(workers, _started, _lost);
+        }
+
+        ProcessWorkerInfo Info(ProcessWorker worker, long? taskId) =>
+            new(worker.ProcessId, _clock.ToUtc(worker.StartedTicks), worker.TasksServed, taskId);
     }
 
     /// <summary>Where tasks run instead of local worker processes, when set.</summary>
@@ -155,6 +180,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     {
         var task = assignment.Task;
         var (outcome, failure) = Interpret(task, ProcessTaskReply.From(Outcome(frame.Kind), worker.ProcessId, Environment.MachineName, frame.Payload));
+        worker.Served();
         Release(worker);
         End(task, outcome, failure);
     }
@@ -163,8 +189,10 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     {
         lock (_gate)
         {
-            _busy.Remove(worker);
-            _idle.Remove(worker);
+            if (_busy.Remove(worker) | _idle.Remove(worker))
+            {
+                _lost++; // one the pool still counted on (a worker closed at shutdown is not lost)
+            }
         }
 
         worker.Kill();
@@ -249,6 +277,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
             return;
         }
 
+        Interlocked.Increment(ref _started);
         Assign(worker, assignment);
     }
 

@@ -50,7 +50,7 @@ internal sealed partial class ProcessWorker
                 throw new IOException("The pipe was closed by the start's deadline."); // just now: reported below
             }
 
-            return new ProcessWorker(process, pipe, owner);
+            return new ProcessWorker(process, pipe, owner) { StartedTicks = clock.Now };
         }
         catch (Exception error)
         {

@@ -48,6 +48,7 @@ internal sealed partial class ProcessWorker
     private Exception? _lostCause;
     private int _killed;
     private int _closed;
+    private long _served;
 
     private ProcessWorker(Process process, NamedPipeServerStream pipe, IProcessWorkerOwner owner)
     {
@@ -68,6 +69,15 @@ internal sealed partial class ProcessWorker
     }
 
     public int ProcessId { get; }
+
+    /// <summary>When the worker was started, in ticks of the supervisor's clock.</summary>
+    public long StartedTicks { get; init; }
+
+    /// <summary>Tasks the worker has answered (completed, faulted or canceled there).</summary>
+    public long TasksServed => Volatile.Read(ref _served);
+
+    /// <summary>Counts one answered task (called by the owner as it takes the reply).</summary>
+    public void Served() => Interlocked.Increment(ref _served);
 
     /// <summary>For tests: called on the writer thread after a Run frame was written, with the task's handle, before
     /// the writer marks it delivered (the moment a fast reply can overtake it).</summary>
