@@ -20,9 +20,10 @@ public static partial class DashboardEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps the dashboard under <paramref name="pattern"/>: the page at the pattern itself, and its data as JSON at
-    /// <c>api/overview</c> (supervisors and pools), <c>api/workers</c> and <c>api/tasks?page=N</c>. Nothing is served
-    /// unless this is called; secure it like any endpoint, with the returned builder
-    /// (<c>.RequireAuthorization(...)</c>).
+    /// <c>api/overview</c> (supervisors, pools, loops and worker processes), <c>api/workers</c> and
+    /// <c>api/tasks?page=N</c>; with <see cref="DashboardOptions.EnableActions"/>, the POST actions under
+    /// <c>api/actions/</c> and their token at <c>api/token</c>. Nothing is served unless this is called; secure it like
+    /// any endpoint, with the returned builder (<c>.RequireAuthorization(...)</c>).
     /// </summary>
     /// <param name="endpoints">The app's endpoint route builder.</param>
     /// <param name="pattern">Where the dashboard lives, e.g. "/atasker".</param>
@@ -65,12 +66,16 @@ public static partial class DashboardEndpointRouteBuilderExtensions
             if (context.Request.Query.TryGetValue("page", out var page)
                 && (page.Count != 1 || !int.TryParse(page[0], NumberStyles.None, CultureInfo.InvariantCulture, out number) || number > 1_000_000))
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return context.Response.WriteAsJsonAsync(new ProblemModel($"'page' must be one whole number from 0 (the first page) to 1000000; got '{page}'."), DashboardJson.Default.ProblemModel);
+                return DashboardActions.Problem(context, $"'page' must be one whole number from 0 (the first page) to 1000000; got '{page}'.");
             }
 
             return context.Response.WriteAsJsonAsync(state.Tasks(number, DateTimeOffset.UtcNow), DashboardJson.Default.TasksModel);
         });
+
+        if (options.EnableActions)
+        {
+            DashboardActions.Map(group, state, services);
+        }
 
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Atasker.Dashboard");
         var environment = services.GetService<IHostEnvironment>();

@@ -6,9 +6,26 @@ namespace Atasker.Dashboard;
 
 // What the JSON endpoints return (and the page draws). Times are UTC; durations in milliseconds.
 
-internal sealed record OverviewModel(DateTimeOffset At, IReadOnlyList<SupervisorModel> Supervisors);
+/// <summary>ActionsEnabled: whether the action endpoints are mapped (the page then shows its buttons).</summary>
+internal sealed record OverviewModel(DateTimeOffset At, bool ActionsEnabled, IReadOnlyList<SupervisorModel> Supervisors);
 
-internal sealed record SupervisorModel(string Id, bool IsActive, IReadOnlyList<PoolModel> Pools, IReadOnlyList<string> Loops, int Workers);
+internal sealed record SupervisorModel(
+    string Id,
+    bool IsActive,
+    IReadOnlyList<PoolModel> Pools,
+    IReadOnlyList<LoopModel> Loops,
+    ProcessWorkersModel ProcessWorkers,
+    int Workers);
+
+/// <summary>An async loop: Tasks are its async tasks not yet ended.</summary>
+internal sealed record LoopModel(string Name, bool IsActive, int Tasks);
+
+/// <summary>The worker processes alive now; Started and Lost count since the supervisor began (a lost one is replaced
+/// by a fresh process when a task next needs it: Lost is the restarts).</summary>
+internal sealed record ProcessWorkersModel(IReadOnlyList<ProcessWorkerModel> Workers, long Started, long Lost);
+
+/// <summary>One worker process; TaskId is null while it is idle.</summary>
+internal sealed record ProcessWorkerModel(int ProcessId, DateTimeOffset StartedAt, long TasksServed, long? TaskId);
 
 /// <summary>One pool: limits, the active and waiting tasks by priority (Low, Normal, High, Critical), and the last
 /// minute's throughput and queue waits; Chart: tasks ended per second over the last minute, oldest first.</summary>
@@ -40,6 +57,7 @@ internal sealed record WorkerModel(
     DateTimeOffset? LastExecuted,
     DateTimeOffset? NextRun,
     int Queued,
+    bool CanTrigger,
     IReadOnlyList<WorkerErrorModel> Errors);
 
 internal sealed record WorkerErrorModel(DateTimeOffset At, string Type, string Message, string StackTrace, string? Item);
@@ -60,11 +78,19 @@ internal sealed record TaskModel(
 
 internal sealed record ProblemModel(string Error);
 
+/// <summary>What an action did.</summary>
+internal sealed record ActionModel(string Done);
+
+/// <summary>The antiforgery request token the page sends with each action, in the header named.</summary>
+internal sealed record TokenModel(string HeaderName, string Token);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(OverviewModel))]
 [JsonSerializable(typeof(WorkersModel))]
 [JsonSerializable(typeof(TasksModel))]
 [JsonSerializable(typeof(ProblemModel))]
+[JsonSerializable(typeof(ActionModel))]
+[JsonSerializable(typeof(TokenModel))]
 internal sealed partial class DashboardJson : JsonSerializerContext
 {
 }

@@ -22,6 +22,14 @@ public sealed class DashboardOptions
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The dashboard's TaskPageSize must be between 1 and 1000.");
     }
 
+    /// <summary>
+    /// Whether the dashboard may change things (false by default): cancel a task, trigger, stop or start a worker,
+    /// change a pool's limits. The actions are POST endpoints behind the same authorization as the views and need an
+    /// antiforgery token (register it with <c>builder.Services.AddAntiforgery()</c>); a request without a valid token
+    /// gets a 400 and changes nothing.
+    /// </summary>
+    public bool EnableActions { get; set; }
+
     /// <summary>How many recent errors each worker keeps for the view (5 by default).</summary>
     public int ErrorsPerWorker { get; set; } = 5;
 }

@@ -46,11 +46,16 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
                 window = [.. history.Samples];
             }
 
+            var processes = supervisor.GetProcessWorkers();
             models.Add(new SupervisorModel(
                 supervisor.Id,
                 info.IsActive,
                 [Pool("thread", TaskKind.Thread, info.Thread), Pool("async", TaskKind.Async, info.Async), Pool("process", TaskKind.Process, info.Process)],
-                info.Loops,
+                Loops(supervisor, info.Loops),
+                new ProcessWorkersModel(
+                    [.. processes.Workers.Select(w => new ProcessWorkerModel(w.ProcessId, w.StartedAt, w.TasksServed, w.TaskId))],
+                    processes.Started,
+                    processes.Lost),
                 info.Workers.Count));
 
             PoolModel Pool(string name, TaskKind kind, PoolInfo pool)
@@ -84,7 +89,42 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
             }
         }
 
-        return new OverviewModel(now, models);
+        return new OverviewModel(now, options.EnableActions, models);
+    }
+
+    private static List<LoopModel> Loops(TaskSupervisor supervisor, IReadOnlyList<string> names)
+    {
+        var loops = new List<LoopModel>(names.Count);
+        foreach (string name in names)
+        {
+            try
+            {
+                var loop = supervisor.GetLoop(name);
+                loops.Add(new LoopModel(name, loop.IsActive, loop.TaskCount));
+            }
+            catch (ArgumentException)
+            {
+                // Stopped and forgotten since the snapshot was taken.
+            }
+        }
+
+        return loops;
+    }
+
+    /// <summary>The workers of <paramref name="supervisor"/>: those started and not stopped, then those the dashboard has
+    /// seen there that are stopped now (so they can be started again).</summary>
+    public List<BackgroundWorker> WorkersOf(TaskSupervisor supervisor)
+    {
+        var workers = supervisor.GetWorkers().ToList();
+        foreach (var (worker, _) in _errors)
+        {
+            if (!worker.IsActive && worker.Supervisor == supervisor && !workers.Contains(worker))
+            {
+                workers.Add(worker);
+            }
+        }
+
+        return workers;
     }
 
     public WorkersModel Workers()
@@ -92,7 +132,7 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
         var models = new List<WorkerModel>();
         foreach (var supervisor in Supervisors)
         {
-            foreach (var worker in supervisor.GetWorkers())
+            foreach (var worker in WorkersOf(supervisor))
             {
                 var log = _errors.GetValue(worker, key => new ErrorLog(key, options.ErrorsPerWorker));
                 var info = worker.GetInfo();
@@ -108,6 +148,7 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
                     info.LastExecuted,
                     info.NextRun,
                     info.Queued,
+                    worker is IntervalWorker or EventWorker or CronWorker,
                     log.Snapshot()));
             }
         }

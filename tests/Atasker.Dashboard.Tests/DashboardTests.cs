@@ -210,6 +210,110 @@ public sealed class DashboardTests
         Assert.DoesNotContain(development.Services.GetRequiredService<LogSink>().Messages, m => m.Contains("requires no authorization", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Actions_are_off_by_default_and_refused_without_an_antiforgery_token()
+    {
+        var supervisor = new TaskSupervisor("guarded");
+        await using var off = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/atasker"));
+        using var offClient = off.GetTestClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await offClient.GetAsync("/atasker/api/token")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await offClient.PostAsync("/atasker/api/actions/limits", Form(("supervisor", "guarded")))).StatusCode);
+        Assert.False((await Json(offClient, "/atasker/api/overview")).GetProperty("actionsEnabled").GetBoolean());
+
+        await using var on = await StartAsync(services => services.AddSingleton(supervisor).AddAntiforgery(), app => app.MapAtaskerDashboard("/atasker", o => o.EnableActions = true));
+        using var client = on.GetTestClient();
+        var response = await client.PostAsync("/atasker/api/actions/limits", Form(("supervisor", "guarded"), ("pool", "thread"), ("poolSize", "1"), ("reserveNormal", "0"), ("reserveHigh", "0")));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("antiforgery token is missing or invalid", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(1, supervisor.GetInfo().Thread.Limits.PoolSize);
+        Assert.Throws<InvalidOperationException>(() => WebApplication.Create().MapAtaskerDashboard("/x", o => o.EnableActions = true));
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
+    public async Task Actions_cancel_a_task_trigger_stop_and_start_a_worker_and_change_limits_and_bad_requests_change_nothing()
+    {
+        var supervisor = new TaskSupervisor("acting");
+        supervisor.SetThreadPool(1);
+        using var gate = new ManualResetEventSlim();
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor).AddAntiforgery(), app => app.MapAtaskerDashboard("/atasker", o => o.EnableActions = true));
+        using var client = app.GetTestClient();
+        var tokenResponse = await client.GetAsync("/atasker/api/token");
+        using var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync());
+        string header = token.RootElement.GetProperty("headerName").GetString()!, value = token.RootElement.GetProperty("token").GetString()!;
+        string cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        async Task<(HttpStatusCode, string)> Act(string action, params (string, string)[] fields)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/atasker/api/actions/" + action) { Content = Form(fields) };
+            request.Headers.Add(header, value);
+            request.Headers.Add("Cookie", cookie);
+            var response = await client.SendAsync(request);
+            using var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return (response.StatusCode, reply.RootElement.GetProperty(response.IsSuccessStatusCode ? "done" : "error").GetString()!);
+        }
+
+        var running = supervisor.Submit(() => gate.Wait(Patience), new TaskOptions { Name = "running" });
+        var waiting = supervisor.Submit(() => { }, new TaskOptions { Name = "waiting" });
+        var (status, body) = await Act("cancel", ("supervisor", "acting"), ("task", waiting.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Cancel requested", body, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await waiting);
+        supervisor.SetThreadPool(2); // room for the worker beside the running task
+
+        var worker = new IntervalWorker("poller", _ => { }) { Interval = TimeSpan.FromHours(1) };
+        worker.Start(supervisor);
+        long before = worker.Executions;
+        Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "trigger"))).Item1);
+        Supervisors(() => worker.Executions > before, "the triggered worker ran");
+        Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "stop"))).Item1);
+        Supervisors(() => !worker.IsActive, "the worker stopped");
+        Assert.False(Worker(await Json(client, "/atasker/api/workers"), "poller").GetProperty("isActive").GetBoolean()); // still listed, to be started
+        Assert.Contains("start it before triggering", (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "trigger"))).Item2, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "start"))).Item1);
+        Assert.True(worker.IsActive);
+
+        Assert.Equal(HttpStatusCode.OK, (await Act("limits", ("supervisor", "acting"), ("pool", "thread"), ("poolSize", "3"), ("reserveNormal", "1"), ("reserveHigh", "2"))).Item1);
+        Assert.Equal(new PoolLimits(3, 1, 2), supervisor.GetInfo().Thread.Limits);
+
+        var bad = new (string Action, (string, string)[] Fields, string Message)[]
+        {
+            ("cancel", [("supervisor", "nobody"), ("task", "1")], "no supervisor 'nobody'"),
+            ("cancel", [("supervisor", "acting"), ("task", "x")], "'task' must be a task id"),
+            ("cancel", [("supervisor", "acting"), ("task", "999999")], "has no unfinished task 999999"),
+            ("worker", [("supervisor", "acting"), ("worker", "ghost"), ("do", "stop")], "no worker named 'ghost'"),
+            ("worker", [("supervisor", "acting"), ("worker", "poller"), ("do", "explode")], "'do' must be trigger, stop or start"),
+            ("limits", [("supervisor", "acting"), ("pool", "thread"), ("poolSize", "-1"), ("reserveNormal", "0"), ("reserveHigh", "0")], "'poolSize' must be a whole number"),
+            ("limits", [("supervisor", "acting"), ("pool", "thread"), ("poolSize", "2"), ("reserveNormal", "0")], "'reserveHigh' is required"),
+            ("limits", [("supervisor", "acting"), ("pool", "gpu"), ("poolSize", "2"), ("reserveNormal", "0"), ("reserveHigh", "0")], "'pool' must be thread, async or process"),
+        };
+        foreach (var (action, fields, message) in bad)
+        {
+            var (code, text) = await Act(action, fields);
+            Assert.Equal(HttpStatusCode.BadRequest, code);
+            Assert.Contains(message, text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(new PoolLimits(3, 1, 2), supervisor.GetInfo().Thread.Limits);
+        Assert.True(worker.IsActive);
+        Assert.Equal(TaskState.Started, running.State);
+        gate.Set();
+        await running;
+        await supervisor.StopAsync();
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
+
+    private static void Supervisors(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what);
+            System.Threading.Thread.Yield();
+        }
+    }
+
     private static JsonElement Thread(JsonElement overview) =>
         overview.GetProperty("supervisors")[0].GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "thread");
 
