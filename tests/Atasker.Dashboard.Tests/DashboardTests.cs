@@ -264,9 +264,9 @@ public sealed class DashboardTests
         worker.Start(supervisor);
         long before = worker.Executions;
         Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "trigger"))).Item1);
-        Supervisors(() => worker.Executions > before, "the triggered worker ran");
+        Until(() => worker.Executions > before, "the triggered worker ran");
         Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "stop"))).Item1);
-        Supervisors(() => !worker.IsActive, "the worker stopped");
+        Until(() => !worker.IsActive, "the worker stopped");
         Assert.False(Worker(await Json(client, "/atasker/api/workers"), "poller").GetProperty("isActive").GetBoolean()); // still listed, to be started
         Assert.Contains("start it before triggering", (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "trigger"))).Item2, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await Act("worker", ("supervisor", "acting"), ("worker", "poller"), ("do", "start"))).Item1);
@@ -304,7 +304,7 @@ public sealed class DashboardTests
     private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
 
-    private static void Supervisors(Func<bool> condition, string what)
+    private static void Until(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!condition())
