@@ -148,14 +148,17 @@ public sealed class SubclassWorkerTests
 
         worker.Start(supervisor);
         Supervisors.Eventually(() => worker.Executions >= 1, "the loop ran");
-        var stop = worker.StopAsync();
+        // On a thread of its own: a stop that finds the worker between executions finishes (and runs OnStopped) on
+        // the caller's thread, which must not be the one that checks the stop is unfinished.
+        var stopper = new Thread(() => worker.Stop()) { IsBackground = true };
+        stopper.Start();
         Assert.True(inStopped.Wait(Probe.Patience), "OnStopped was called");
 
-        Assert.False(stop.IsCompleted);
+        Assert.True(stopper.IsAlive, "the stop is unfinished while OnStopped runs");
         var error = Assert.Throws<InvalidOperationException>(() => worker.Start(supervisor));
         Assert.Contains("'slow-stop' is still stopping", error.Message, StringComparison.Ordinal);
         release.Set();
-        await stop.WaitAsync(Probe.Patience);
+        Assert.True(stopper.Join(Probe.Patience), "the stop finished once OnStopped returned");
         Assert.True(worker.Start(supervisor));
         release.Set();
         await worker.StopAsync().WaitAsync(Probe.Patience);
