@@ -41,6 +41,7 @@ if (args.Contains("--quick"))
         ("timers", Timers.Run),
         ("saturated", SaturatedPool.Run),
         ("blocking", BlockingBodies.Run),
+        ("dashboard", DashboardCost.Run),
     };
     (string Name, Action<Report, QuickOptions> Run) remote = ("remote", Atasker.Benchmarks.Remote.RemoteComparison.Run); // needs a broker: --only remote
     var selected = args.Contains("--peers")

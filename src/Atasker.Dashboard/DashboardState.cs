@@ -158,18 +158,41 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
 
     public TasksModel Tasks(int page, DateTimeOffset now)
     {
-        var all = Supervisors
-            .SelectMany(supervisor => supervisor.GetTasks().Select(task => (supervisor, task)))
-            .OrderBy(pair => pair.task.State == TaskState.Started ? 0 : 1)
-            .ThenBy(pair => pair.task.Id)
-            .ToList();
+        // A deep queue holds hundreds of thousands of tasks and the page shows a hundred: keep only the first
+        // (page + 1) pages in a bounded heap (one pass, no sort of the whole list), running tasks first, then by id.
         int size = options.TaskPageSize;
-        var models = all.Skip(page * size).Take(size).Select(pair =>
+        int keep = (int)Math.Min(int.MaxValue, (long)(page + 1) * size);
+        var heap = new PriorityQueue<(TaskSupervisor Supervisor, TaskHandle Task), (int Rank, long Id)>(Math.Min(keep, 1024), LastFirst.Instance);
+        int total = 0;
+        foreach (var supervisor in Supervisors)
         {
-            var task = pair.task;
+            foreach (var task in supervisor.GetTasks())
+            {
+                total++;
+                var key = (task.State == TaskState.Started ? 0 : 1, task.Id);
+                if (heap.Count < keep)
+                {
+                    heap.Enqueue((supervisor, task), key);
+                }
+                else if (heap.TryPeek(out _, out var last) && LastFirst.Instance.Compare(key, last) > 0)
+                {
+                    heap.EnqueueDequeue((supervisor, task), key);
+                }
+            }
+        }
+
+        var first = new (TaskSupervisor Supervisor, TaskHandle Task)[heap.Count];
+        for (int i = first.Length - 1; i >= 0; i--)
+        {
+            first[i] = heap.Dequeue();
+        }
+
+        var models = first.Skip(page * size).Select(pair =>
+        {
+            var task = pair.Task;
             var started = task.StartedAt;
             return new TaskModel(
-                pair.supervisor.Id,
+                pair.Supervisor.Id,
                 task.Id,
                 task.Name,
                 task.Priority.ToString(),
@@ -180,7 +203,15 @@ internal sealed class DashboardState(DashboardOptions options, Func<IReadOnlyLis
                 Math.Max(0, ((started ?? now) - task.QueuedAt).TotalMilliseconds),
                 started is { } at ? Math.Max(0, (now - at).TotalMilliseconds) : 0);
         }).ToList();
-        return new TasksModel(all.Count, page, size, models);
+        return new TasksModel(total, page, size, models);
+    }
+
+    /// <summary>Orders the heap of <see cref="Tasks"/> so that the task listed last is on top (dequeued first).</summary>
+    private sealed class LastFirst : IComparer<(int Rank, long Id)>
+    {
+        public static readonly LastFirst Instance = new();
+
+        public int Compare((int Rank, long Id) x, (int Rank, long Id) y) => y.CompareTo(x);
     }
 
     /// <summary>Subscribes to the Error event of every worker started now, so its errors are kept from here on.</summary>

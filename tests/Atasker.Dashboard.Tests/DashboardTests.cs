@@ -149,6 +149,34 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task The_pages_list_running_tasks_first_then_the_queue_by_id_with_none_left_out()
+    {
+        var supervisor = new TaskSupervisor("ordered");
+        supervisor.SetThreadPool(1);
+        using var gate = new ManualResetEventSlim();
+        await using var app = await StartAsync(services => services.AddSingleton(supervisor), app => app.MapAtaskerDashboard("/atasker", o => o.TaskPageSize = 100));
+        using var client = app.GetTestClient();
+        var queued = Enumerable.Range(0, 250).Select(i => supervisor.Submit(() => gate.Wait(Patience), new TaskOptions { Name = $"low {i}", Priority = TaskPriority.Low })).ToArray();
+        var critical = supervisor.Submit(() => gate.Wait(Patience), new TaskOptions { Name = "critical", Priority = TaskPriority.Critical });
+        Assert.True(SpinWait.SpinUntil(() => queued[0].State == TaskState.Started && critical.State == TaskState.Started, Patience));
+
+        var listed = new List<long>();
+        for (int number = 0; number < 4; number++)
+        {
+            var page = await Json(client, $"/atasker/api/tasks?page={number}");
+            Assert.Equal(251, page.GetProperty("total").GetInt32());
+            listed.AddRange(page.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetInt64()));
+        }
+
+        // The two running tasks (the first Low one and the Critical one, submitted last) come first, then the 249 queued by id.
+        long[] expected = [queued[0].Id, critical.Id, .. queued.Skip(1).Select(t => t.Id).Order()];
+        Assert.Equal(expected, listed);
+        gate.Set();
+        TaskHandle.WaitCompleted([.. queued, critical], Patience);
+        await supervisor.StopAsync();
+    }
+
+    [Fact]
     public async Task A_bad_page_gets_a_400_that_says_what_was_wrong_and_pages_split_the_list()
     {
         var supervisor = new TaskSupervisor("paged");

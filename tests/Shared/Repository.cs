@@ -21,15 +21,15 @@ internal static class Repository
         }
     }
 
-    /// <summary>The main assembly of the app <paramref name="project"/> under tests/, built beside the running test
-    /// assembly (same configuration and framework).</summary>
-    public static string BuiltApp(string project)
+    /// <summary>The main assembly of the app <paramref name="project"/> under <paramref name="folder"/> (tests/ or
+    /// samples/), built beside the running test assembly (same configuration and framework).</summary>
+    public static string BuiltApp(string project, string folder = "tests")
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string framework = output.Name, configuration = output.Parent!.Name;
-        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-        string path = Path.Combine(tests, project, "bin", configuration, framework, $"{project}.dll");
-        Assert.True(File.Exists(path), $"The worker app was not built at {path}.");
+        string root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        string path = Path.Combine(root, folder, project, "bin", configuration, framework, $"{project}.dll");
+        Assert.True(File.Exists(path), $"The app {project} was not built at {path}.");
         return path;
     }
 }
