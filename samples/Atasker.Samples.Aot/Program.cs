@@ -84,6 +84,21 @@ var parallel = Enumerable.Range(20, 4).Select(n => Jobs.StartFib(n)).ToList();
 Console.WriteLine($"process: Fib(20..23) = {string.Join(", ", TaskHandle.WaitCompleted(parallel))}");
 Console.WriteLine($"process: echo = {await Jobs.StartEcho(["a", "b"], [1.5, 2.5], DateTimeOffset.UnixEpoch, Guid.Empty)}");
 
+// A queue worker whose executions run in the process pool: each item is one process task; false stops the worker.
+Jobs.CheckWorker.Start();
+foreach (string word in new[] { "alpha", "beta", "stop" })
+{
+    Jobs.CheckWorker.Put(word);
+}
+
+while (Jobs.CheckWorker.IsActive)
+{
+    await Task.Delay(10);
+}
+
+await Jobs.CheckWorker.StopAsync(); // the stop its body asked for, finished
+Console.WriteLine($"process worker: {Jobs.CheckWorker.Executions} items run in worker processes, {Jobs.CheckWorker.Failures} failed; it stopped itself on \"stop\"");
+
 supervisor.Stop();
 TaskSupervisor.Default.Stop();
 Console.WriteLine("done");
@@ -97,6 +112,9 @@ public static partial class Jobs
 
     [BackgroundWorker(Event = true)]
     public static async partial Task PingAsync(CancellationToken cancellationToken) => await Task.Yield();
+
+    [BackgroundWorker(Queue = true, Kind = TaskKind.Process)]
+    public static partial bool Check(string word) => word != "stop";
 
     [BackgroundTask(Priority = TaskPriority.High)]
     public static partial int Square(int x) => x * x;

@@ -61,7 +61,9 @@ public sealed class DiagnosticTests
         { "ATSK0026 loop worker with a parameter", "public partial class C { [BackgroundWorker] public partial void Poll({|ATSK0026:int count|}) { } }" },
         { "ATSK0026 queue worker with two items", "public partial class C { [BackgroundWorker(Queue = true)] public partial void Take(int item, {|ATSK0026:string other|}) { } }" },
         { "ATSK0027 generic worker", "public partial class C { [BackgroundWorker(Queue = true)] public partial void {|ATSK0027:Take|}<T>(T item) { } }" },
-        { "ATSK0028 process worker", "public partial class C { [BackgroundWorker({|ATSK0028:Kind = TaskKind.Process|})] public static partial void Poll() { } }" },
+        { "ATSK0028 process worker on an instance", "public partial class C { [BackgroundWorker({|ATSK0028:Kind = TaskKind.Process|})] public partial void Poll() { } }" },
+        { "ATSK0022 process queue worker with an uncarryable item", "public partial class C { [BackgroundWorker(Queue = true, Kind = TaskKind.Process)] public static partial void Take({|ATSK0022:object item|}) { } }" },
+        { "ATSK0023 process worker in a private type", "public partial class Outer { private partial class Hidden { [BackgroundWorker(Interval = 5, Kind = TaskKind.Process)] public static partial void {|ATSK0023:Poll|}() { } } }" },
         { "ATSK0029 struct instance worker", "public partial struct S { [BackgroundWorker] public partial void {|ATSK0029:Poll|}() { } }" },
         { "ATSK0030 cron on a queue worker", "public partial class C { [BackgroundWorker(Queue = true, {|ATSK0030:Cron = \"0 * * * *\"|})] public partial void Take(int item) { } }" },
         { "ATSK0030 cron with an interval", "public partial class C { [BackgroundWorker({|ATSK0030:Cron = \"0 * * * *\"|}, Interval = 5)] public partial void Poll() { } }" },
@@ -76,6 +78,8 @@ public sealed class DiagnosticTests
     public static TheoryData<string, string> NearMisses => new()
     {
         { "ATSK0001 partial method beside a plain one", "public partial class C { [BackgroundTask] public partial int Build(int id) => id; public int Other() => 1; }" },
+        { "ATSK0028 a static process worker", "public partial class C { [BackgroundWorker(Interval = 5, Kind = TaskKind.Process)] public static partial bool Poll(CancellationToken token) => true; }" },
+        { "ATSK0022 a process queue worker with a carried item", "public partial class C { [BackgroundWorker(Queue = true, Kind = TaskKind.Process)] public static partial Task TakeAsync(string[] item) => Task.CompletedTask; }" },
         { "ATSK0002 every enclosing type partial", "public partial class Outer { public partial class Inner { [BackgroundTask] public partial void Run() { } } }" },
         { "ATSK0003 definition carries the attribute, body elsewhere", "public partial class C { [BackgroundTask] public partial int Build(int id); public partial int Build(int id) => id; }" },
         { "ATSK0004 sync void", "public partial class C { [BackgroundTask] public partial void Run() { } }" },

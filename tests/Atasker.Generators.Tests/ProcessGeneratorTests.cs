@@ -35,6 +35,19 @@ public sealed class ProcessGeneratorTests
 
                 public static TaskHandle StartLogForTest(string? message) => StartLog(message, DateTimeOffset.UnixEpoch, Guid.Empty);
             }
+
+            /// <summary>Workers whose executions are process tasks.</summary>
+            public static partial class Jobs
+            {
+                [BackgroundWorker(Queue = true, QueueCapacity = 8, Kind = TaskKind.Process, Priority = TaskPriority.High)]
+                public static partial bool Index(string? path) => path is not null;
+
+                [BackgroundWorker(Interval = 30, DelayBefore = 1, Kind = TaskKind.Process)]
+                internal static partial async Task RefreshAsync(CancellationToken cancellationToken) => await Task.Yield();
+
+                [BackgroundWorker(Cron = "*/5 * * * *", TimeZone = "Europe/Berlin", Kind = TaskKind.Process, Name = "rotate logs")]
+                public static partial void Rotate() { }
+            }
         }
         """;
 
@@ -51,7 +64,10 @@ public sealed class ProcessGeneratorTests
         "Demo.MathTasks.Fib(int)",
         "Demo.MathTasks.ScaleAsync(double[],Demo.Mode,decimal_,System.Threading.CancellationToken)",
         "Demo.MathTasks.Log(string_,System.DateTimeOffset,System.Guid)",
-        "Atasker.ProcessTasks");
+        "Atasker.ProcessTasks",
+        "Demo.Jobs.Index(string_).Worker",
+        "Demo.Jobs.RefreshAsync(System.Threading.CancellationToken).Worker",
+        "Demo.Jobs.Rotate.Worker");
 
     [Fact]
     public void Process_tasks_compile_with_no_warnings_or_errors()
@@ -59,7 +75,7 @@ public sealed class ProcessGeneratorTests
         var (output, driver) = GeneratorHarness.Run(GeneratorHarness.Compile(Library));
 
         Assert.Empty(GeneratorHarness.Problems(output));
-        Assert.Equal(4, GeneratorHarness.Generated(driver).Count);
+        Assert.Equal(7, GeneratorHarness.Generated(driver).Count);
     }
 
     [Theory]
@@ -67,9 +83,11 @@ public sealed class ProcessGeneratorTests
     public void Process_task_text_matches_the_snapshot(string file)
     {
         var (_, driver) = GeneratorHarness.Run(GeneratorHarness.Compile(Library));
-        string name = new(file.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_').ToArray());
+        const string worker = ".Worker";
+        string method = file.EndsWith(worker, StringComparison.Ordinal) ? file[..^worker.Length] : file;
+        string name = new string(method.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_').ToArray()).TrimEnd('_') + (method.Length < file.Length ? worker : "");
 
-        Snapshot.Verify("Process." + name.TrimEnd('_'), GeneratorHarness.Generated(driver)[name.TrimEnd('_') + ".g.cs"]);
+        Snapshot.Verify("Process." + name, GeneratorHarness.Generated(driver)[name + ".g.cs"]);
     }
 
     [Fact]
@@ -122,6 +140,28 @@ public sealed class ProcessGeneratorTests
         }
 
         Assert.All(result.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void An_edit_inside_a_process_worker_s_body_changes_no_model_and_no_output()
+    {
+        var compilation = GeneratorHarness.Compile(Library);
+        var (_, driver) = GeneratorHarness.Run(compilation);
+        var tree = compilation.SyntaxTrees.Single();
+        string edited = Library.Replace("public static partial void Rotate() { }", "public static partial void Rotate() { System.Console.WriteLine(\"rotated\"); }", StringComparison.Ordinal);
+        Assert.NotEqual(Library, edited);
+
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, GeneratorHarness.ParseOptions, path: tree.FilePath)));
+        var result = driver.GetRunResult().Results.Single();
+
+        foreach (var step in new[] { TrackingNames.ValidWorkerMethods, TrackingNames.ProcessDispatchEntries })
+        {
+            Assert.All(result.TrackedSteps[step].SelectMany(run => run.Outputs), output =>
+                Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {output.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs), output =>
+            Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"an output was {output.Reason}"));
     }
 
     private static MetadataReference RunAndEmit(Compilation compilation)

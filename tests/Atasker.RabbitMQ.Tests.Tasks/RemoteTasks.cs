@@ -9,6 +9,20 @@ public static partial class RemoteTasks
 {
     private static long s_started;
 
+    /// <summary>The environment variable naming the directory <see cref="Beat"/> writes to; the test sets it before
+    /// it starts the worker process, which inherits it.</summary>
+    public const string BeatDirectoryVariable = "ATASKER_REMOTE_BEAT_DIR";
+
+    /// <summary>An interval worker whose executions run on the remote workers: each appends the pid of the worker
+    /// process that ran it to "beats", and the third returns false, which stops the worker.</summary>
+    [BackgroundWorker(Interval = 0.05, Kind = TaskKind.Process)]
+    public static partial bool Beat()
+    {
+        string beats = Path.Combine(Environment.GetEnvironmentVariable(BeatDirectoryVariable)!, "beats");
+        File.AppendAllText(beats, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+        return File.ReadAllLines(beats).Length < 3;
+    }
+
     [BackgroundTask(Kind = TaskKind.Process)]
     public static partial int Add(int a, int b);
 

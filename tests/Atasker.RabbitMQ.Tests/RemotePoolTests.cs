@@ -93,6 +93,24 @@ public sealed class RemotePoolTests(Broker broker)
     }
 
     [Fact]
+    public async Task An_interval_worker_of_Kind_Process_runs_each_execution_as_a_remote_task()
+    {
+        using var files = new SignalFiles();
+        Environment.SetEnvironmentVariable(RemoteTasks.BeatDirectoryVariable, Path.GetDirectoryName(files.Started));
+        await using var producer = await Producer.CreateAsync(broker, "process-worker");
+        using var worker = await producer.StartWorkerAsync(broker);
+        var beat = RemoteTasks.BeatWorker;
+
+        beat.Start(producer.Supervisor);
+        await Eventually(() => !beat.IsActive, "the third execution returned false and stopped the worker");
+        await beat.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal((3L, 0L), (beat.Executions, beat.Failures));
+        Assert.Equal(Enumerable.Repeat(worker.Id, 3), File.ReadAllLines(files.Named("beats")).Select(int.Parse));
+        Assert.Equal((3L, 3L), (producer.Pool.Published, producer.Pool.Replies)); // one remote task per execution
+    }
+
+    [Fact]
     public async Task Canceling_a_running_task_signals_its_token_on_the_worker()
     {
         await using var producer = await Producer.CreateAsync(broker, "cancel-running");

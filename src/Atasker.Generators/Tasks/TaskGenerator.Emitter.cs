@@ -51,6 +51,11 @@ public sealed partial class TaskGenerator
                 }
 
                 WriteWorker(writer, model, worker);
+                if (model.Process is { } workerProcess && model.Mode == GenerationMode.Launchers)
+                {
+                    writer.Line();
+                    WriteProcessInvoker(writer, model, workerProcess);
+                }
             }
             else if (model.Mode != GenerationMode.DeclarationOnly)
             {
@@ -250,7 +255,7 @@ public sealed partial class TaskGenerator
             string modifiers = model.StubModifiers;
             writer.Line(model.Mode == GenerationMode.ThrowingLaunchers
                 ? $"/// <summary>Not available until error {model.ErrorId} on <c>{model.DisplayName}</c> is fixed: throws <see cref=\"global::System.InvalidOperationException\"/>.</summary>"
-                : $"/// <summary>The {worker.WorkerType} that runs <c>{model.DisplayName}</c>, created on first use{(model.IsStatic ? "" : " (one per instance)")}; call <c>Start()</c> to run it.</summary>");
+                : $"/// <summary>The {worker.WorkerType} that runs <c>{model.DisplayName}</c>{(model.Process is null ? "" : " in worker processes of the supervisor's process pool (each execution one process task)")}, created on first use{(model.IsStatic ? "" : " (one per instance)")}; call <c>Start()</c> to run it.</summary>");
             writer.Line(GeneratedCode);
             if (model.Mode == GenerationMode.ThrowingLaunchers)
             {
@@ -264,6 +269,27 @@ public sealed partial class TaskGenerator
             writer.Line("get").Line("{").Indent();
             writer.Line($"var __worker = global::System.Threading.Volatile.Read(ref {field});");
             writer.Line("if (__worker is null)").Line("{").Indent();
+            if (model.Process is { } process)
+            {
+                WriteProcessWorkerCreation(writer, model, worker, process);
+            }
+            else
+            {
+                WriteWorkerCreation(writer, model, worker);
+            }
+
+            writer.Line($"__worker = global::System.Threading.Interlocked.CompareExchange(ref {field}, __created, null) ?? __created;");
+            writer.Outdent().Line("}").Line();
+            writer.Line("return __worker;");
+            writer.Outdent().Line("}");
+            writer.Outdent().Line("}").Line();
+            writer.Line(GeneratedCode);
+            writer.Line($"private {(model.IsStatic ? "static " : "")}{worker.PropertyType}? {field};");
+        }
+
+        /// <summary><c>var __created = new XWorker(name, body) { settings };</c></summary>
+        private static void WriteWorkerCreation(IndentedWriter writer, TaskMethodModel model, WorkerModel worker)
+        {
             string capacity = worker.QueueCapacity != 0 ? ", queueCapacity: " + worker.QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
             string cron = worker.Cron is null ? "" : CSharpText.StringLiteral(worker.Cron) + ", ";
             string zone = worker.Cron is not null && worker.TimeZone is not null ? ", timeZone: " + CSharpText.StringLiteral(worker.TimeZone) : "";
@@ -275,13 +301,27 @@ public sealed partial class TaskGenerator
             }
 
             writer.Outdent().Line("};");
-            writer.Line($"__worker = global::System.Threading.Interlocked.CompareExchange(ref {field}, __created, null) ?? __created;");
-            writer.Outdent().Line("}").Line();
-            writer.Line("return __worker;");
-            writer.Outdent().Line("}");
-            writer.Outdent().Line("}").Line();
-            writer.Line(GeneratedCode);
-            writer.Line($"private {(model.IsStatic ? "static " : "")}{worker.PropertyType}? {field};");
+        }
+
+        /// <summary>A process worker from the launcher's factory (its body is the method's id and codecs, not a
+        /// delegate), then its settings.</summary>
+        private static void WriteProcessWorkerCreation(IndentedWriter writer, TaskMethodModel model, WorkerModel worker, ProcessMethodModel process)
+        {
+            string id = $"0x{process.Id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}UL";
+            string read = process.ResultRead is null ? "null" : $"static __reader => {process.ResultRead}";
+            string name = CSharpText.StringLiteral(worker.WorkerName);
+            string factory = "global::Atasker.CompilerServices.WorkerLauncher.Process";
+            string creation = worker.WorkerType switch
+            {
+                "QueueWorker" => $"{factory}Queue<{worker.ItemType}>({name}, {worker.QueueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {id}, static (__arguments, {model.Parameters[0].Name}) => {{ {string.Join(" ", process.ArgumentWrites)} }}, {read})",
+                "CronWorker" => $"{factory}Cron({name}, {CSharpText.StringLiteral(worker.Cron!)}, {(worker.TimeZone is null ? "null" : CSharpText.StringLiteral(worker.TimeZone))}, {id}, {read})",
+                _ => $"{factory}{worker.WorkerType.Replace("Worker", "")}({name}, {id}, {read})",
+            };
+            writer.Line($"var __created = {creation};");
+            foreach (string setting in WorkerSettings(model, worker))
+            {
+                writer.Line($"__created.{setting};");
+            }
         }
 
         /// <summary>The body as the delegate type the worker's constructor takes: a cast picks the overload, Task bodies

@@ -107,7 +107,10 @@ public sealed partial class TaskGenerator
                 Delay: arguments.Delay,
                 Kind: kind,
                 Loop: kind == KnownTypes.AsyncKind ? arguments.Loop : null,
-                Process: mode == GenerationMode.ProcessLaunchers ? ProcessModel(method, signature, check) : null,
+                // A process worker's executions are process tasks: its invoker joins the dispatcher like a task's.
+                Process: mode == GenerationMode.ProcessLaunchers || (mode == GenerationMode.Launchers && check.Worker is not null && kind == KnownTypes.ProcessKind)
+                    ? ProcessModel(method, signature, check)
+                    : null,
                 Worker: check.Worker is { } worker ? WorkerModel(method, worker) : null);
         }
 

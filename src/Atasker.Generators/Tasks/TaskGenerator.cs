@@ -1,3 +1,4 @@
+using System.Linq;
 using Atasker.Generators.Model;
 using Atasker.Generators.Validation;
 using Microsoft.CodeAnalysis;
@@ -24,11 +25,11 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
         var workers = Methods(context, KnownTypes.BackgroundWorkerAttribute, TrackingNames.WorkerMethods, TrackingNames.ValidWorkerMethods);
         context.RegisterSourceOutput(workers, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
 
-        var dispatchEntries = methods
-            .Where(static model => model.Process is not null)
-            .Select(static (model, _) => new DispatchEntryModel(model.Process!.Id, Emitter.ThisType(model) + "." + model.Process.InvokerName))
-            .WithTrackingName(TrackingNames.ProcessDispatchEntries)
-            .Collect();
+        // Process tasks and process workers' executions share one dispatcher: both are process tasks by method id.
+        var dispatchEntries = DispatchEntries(methods)
+            .Combine(DispatchEntries(workers))
+            .Select(static (pair, _) => pair.Left.Concat(pair.Right).ToEquatableArray())
+            .WithTrackingName(TrackingNames.ProcessDispatchEntries);
         var assembly = context.CompilationProvider
             .Select(static (compilation, cancellationToken) => AssemblyModel.From(compilation, cancellationToken))
             .WithTrackingName(TrackingNames.Assembly);
@@ -36,6 +37,12 @@ public sealed partial class TaskGenerator : IIncrementalGenerator
             dispatchEntries.Combine(assembly),
             static (output, pair) => ProcessDispatchEmitter.Emit(output, pair.Left, pair.Right));
     }
+
+    private static IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<DispatchEntryModel>> DispatchEntries(IncrementalValuesProvider<TaskMethodModel> models) =>
+        models
+            .Where(static model => model.Process is not null)
+            .Select(static (model, _) => new DispatchEntryModel(model.Process!.Id, Emitter.ThisType(model) + "." + model.Process.InvokerName))
+            .Collect();
 
     /// <summary>The valid methods carrying <paramref name="attribute"/>, parsed into models.</summary>
     private static IncrementalValuesProvider<TaskMethodModel> Methods(

@@ -154,8 +154,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ProcessWorker = Error(
         DiagnosticIds.ProcessWorker,
-        "Workers do not run in worker processes",
-        "[BackgroundWorker] method '{0}' has Kind = TaskKind.Process, which workers do not support; remove Kind and start a Kind = Process task from the body");
+        "Process worker must be static",
+        "[BackgroundWorker] method '{0}' has Kind = TaskKind.Process but is an instance method: its executions run in worker processes, which have no instance to call it on; make it static (one worker per type), or remove Kind and start a Kind = Process task from the body");
 
     public static readonly DiagnosticDescriptor StructInstanceWorker = Error(
         DiagnosticIds.StructInstanceWorker,

@@ -65,7 +65,14 @@ internal static partial class TaskMethodValidator
 
         if (check.Arguments.Kind == KnownTypes.ProcessKind)
         {
-            check.Report(DiagnosticDescriptors.ProcessWorker, Argument("Kind"), method.Name);
+            // Each execution is a process task: the same rules, except that an instance method is this rule's to name
+            // (a worker of an instance lives in this process), and a generic method is GenericWorker's.
+            if (!method.IsStatic)
+            {
+                check.Report(DiagnosticDescriptors.ProcessWorker, Argument("Kind"), method.Name);
+            }
+
+            CheckProcess(method, declaration, check, isWorker: true);
         }
 
         if (!method.IsStatic && method.ContainingType.IsValueType)

@@ -93,7 +93,7 @@ internal static partial class TaskMethodValidator
 
         if (arguments.Kind == KnownTypes.ProcessKind && !isWorker)
         {
-            CheckProcess(method, declaration, check);
+            CheckProcess(method, declaration, check, isWorker: false);
         }
 
         CheckBothAttributes(method, declaration, isWorker, check);
@@ -256,10 +256,10 @@ internal static partial class TaskMethodValidator
 
     /// <summary>What a method must be to run in a worker process: static, not generic, reachable by the generated
     /// dispatcher, and taking and returning only types the codec carries.</summary>
-    private static void CheckProcess(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check)
+    private static void CheckProcess(IMethodSymbol method, MethodDeclarationSyntax declaration, TaskMethodCheck check, bool isWorker)
     {
         var name = declaration.Identifier.GetLocation();
-        if (!method.IsStatic)
+        if (!method.IsStatic && !isWorker)
         {
             check.Report(DiagnosticDescriptors.ProcessInstanceMethod, name, method.Name);
         }
@@ -274,11 +274,16 @@ internal static partial class TaskMethodValidator
             }
         }
 
-        if (method.IsGenericMethod || genericType)
+        if ((method.IsGenericMethod && !isWorker) || genericType)
         {
             // Its type parameters are what the codec cannot carry; one message says so.
             check.Report(DiagnosticDescriptors.ProcessGenericMethod, name, method.Name);
             return;
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return; // a generic worker: GenericWorker says so
         }
 
         var parameters = method.Parameters;

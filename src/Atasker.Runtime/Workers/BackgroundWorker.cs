@@ -36,6 +36,7 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
     private static BackgroundWorker? t_executing;
 
     private readonly bool _asyncBody;
+    private readonly bool _processBody;
     private TaskPriority _priority = TaskPriority.Normal;
     private TaskKind _kind;
     private string? _loop;
@@ -66,12 +67,13 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
 
     private readonly WorkerCounters _counters = new();
 
-    private protected BackgroundWorker(string name, bool asyncBody)
+    private protected BackgroundWorker(string name, bool asyncBody, bool processBody = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         _asyncBody = asyncBody;
-        _kind = asyncBody ? TaskKind.Async : TaskKind.Thread;
+        _processBody = processBody;
+        _kind = processBody ? TaskKind.Process : asyncBody ? TaskKind.Async : TaskKind.Thread;
         _wait = new WorkerWait(static worker => ((BackgroundWorker)worker!).OnTimer(), this);
     }
 
@@ -121,28 +123,32 @@ public abstract partial class BackgroundWorker : ISupervisedWorker
 
     /// <summary>Where executions run: <see cref="TaskKind.Async"/> (an async loop) by default for an awaitable body,
     /// <see cref="TaskKind.Thread"/> for a sync one. An awaitable body may be moved to threads; a sync body may not run on
-    /// a loop, and no worker runs as <see cref="TaskKind.Process"/>. Applies from the next start.</summary>
+    /// a loop. <see cref="TaskKind.Process"/> is the kind of a worker generated from a static
+    /// <c>[BackgroundWorker(Kind = TaskKind.Process)]</c> method (each execution is a process task) and of no other:
+    /// a delegate or an override lives in this process. Applies from the next start.</summary>
     /// <exception cref="ArgumentException">The kind cannot run this worker's body.</exception>
     public TaskKind Kind
     {
         get => _kind;
         set
         {
-            if (value == TaskKind.Process)
+            if (value is not (TaskKind.Async or TaskKind.Thread or TaskKind.Process))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Worker '{Name}': {value} is not a TaskKind.");
+            }
+
+            if (_processBody != (value == TaskKind.Process))
             {
                 throw new ArgumentException(
-                    $"Worker '{Name}': TaskKind.Process is not supported for workers; start a process task from the worker's body instead.",
+                    _processBody
+                        ? $"Worker '{Name}' runs its executions in worker processes (its body is a static Kind = TaskKind.Process method, which is not in this process to call); it cannot run as TaskKind.{value}."
+                        : $"Worker '{Name}' has its body in this process (a delegate or an override), so it cannot run as TaskKind.Process; declare it with [BackgroundWorker(Kind = TaskKind.Process)] on a static method, or start a process task from the body.",
                     nameof(value));
             }
 
             if (value == TaskKind.Async && !_asyncBody)
             {
                 throw new ArgumentException($"Worker '{Name}' has a sync body, which would block an async loop; it runs as TaskKind.Thread.", nameof(value));
-            }
-
-            if (value is not (TaskKind.Async or TaskKind.Thread))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"Worker '{Name}': {value} is not a TaskKind.");
             }
 
             _kind = value;

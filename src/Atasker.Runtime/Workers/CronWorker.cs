@@ -77,8 +77,8 @@ public class CronWorker : BackgroundWorker
         _body = WorkerBodies.Overridden(RunAsync);
     }
 
-    private CronWorker(string name, string cron, string? timeZone, WorkerBody<NoItem> body)
-        : base(name, body.IsAsync)
+    internal CronWorker(string name, string cron, string? timeZone, WorkerBody<NoItem> body)
+        : base(name, body.IsAsync, body.IsProcess)
     {
         (_expression, Cron, TimeZone) = Schedule(name, cron, timeZone);
         _body = body;

@@ -52,8 +52,8 @@ public class EventWorker : BackgroundWorker
         _body = WorkerBodies.Overridden(RunAsync);
     }
 
-    private EventWorker(string name, WorkerBody<NoItem> body)
-        : base(name, body.IsAsync) => _body = body;
+    internal EventWorker(string name, WorkerBody<NoItem> body)
+        : base(name, body.IsAsync, body.IsProcess) => _body = body;
 
     /// <summary>Asks for one execution. A trigger given before <see cref="BackgroundWorker.Start"/> (or while stopped)
     /// is kept for the next start.</summary>

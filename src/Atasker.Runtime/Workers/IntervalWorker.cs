@@ -62,8 +62,8 @@ public class IntervalWorker : BackgroundWorker
         _body = WorkerBodies.Overridden(RunAsync);
     }
 
-    private IntervalWorker(string name, WorkerBody<NoItem> body)
-        : base(name, body.IsAsync) => _body = body;
+    internal IntervalWorker(string name, WorkerBody<NoItem> body)
+        : base(name, body.IsAsync, body.IsProcess) => _body = body;
 
     /// <summary>The time from the start of one execution to the start of the next (zero: no interval, the executions
     /// follow each other, separated by the delays only). A change applies from the next execution.</summary>

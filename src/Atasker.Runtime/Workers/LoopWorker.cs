@@ -51,8 +51,8 @@ public class LoopWorker : BackgroundWorker
         _body = WorkerBodies.Overridden(RunAsync);
     }
 
-    private LoopWorker(string name, WorkerBody<NoItem> body)
-        : base(name, body.IsAsync) => _body = body;
+    internal LoopWorker(string name, WorkerBody<NoItem> body)
+        : base(name, body.IsAsync, body.IsProcess) => _body = body;
 
     private protected override WorkerType Type => WorkerType.Loop;
 

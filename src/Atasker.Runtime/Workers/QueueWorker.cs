@@ -79,8 +79,8 @@ public class QueueWorker<T> : BackgroundWorker
         _body = new WorkerBody<T>(RunAsync);
     }
 
-    private QueueWorker(string name, WorkerBody<T> body, int queueCapacity)
-        : base(name, body.IsAsync)
+    internal QueueWorker(string name, WorkerBody<T> body, int queueCapacity)
+        : base(name, body.IsAsync, body.IsProcess)
     {
         QueueCapacity = ValidCapacity(name, queueCapacity);
         _body = body;

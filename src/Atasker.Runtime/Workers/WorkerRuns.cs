@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Atasker.CompilerServices;
 
 namespace Atasker;
 
@@ -15,6 +16,7 @@ internal sealed class WorkerBody<TArg>
     private readonly Func<TArg, CancellationToken, bool>? _sync;
     private readonly Func<TArg, CancellationToken, ValueTask<bool>>? _async;
     private readonly Func<TArg, CancellationToken, ValueTask>? _asyncVoid;
+    private readonly ProcessMethod<TArg>? _process;
 
     public WorkerBody(Action<TArg, CancellationToken> body)
     {
@@ -32,14 +34,29 @@ internal sealed class WorkerBody<TArg>
 
     public WorkerBody(Func<TArg, CancellationToken, ValueTask> body) => _asyncVoid = body ?? throw new ArgumentNullException(nameof(body));
 
-    /// <summary>The sync body; null for an awaitable one.</summary>
+    /// <summary>A body that runs in worker processes: a generated static method, found there by its id.</summary>
+    /// <param name="methodId">The method's id in the generated process dispatcher.</param>
+    /// <param name="writeArgument">Encodes the argument (a queue worker's item); null when the body takes none.</param>
+    /// <param name="readResult">Decodes the body's bool; null when it returns nothing (it goes on).</param>
+    public WorkerBody(ulong methodId, Action<ProcessWriter, TArg>? writeArgument, Func<ProcessReader, bool>? readResult) =>
+        _process = new ProcessMethod<TArg>(methodId, writeArgument, readResult);
+
+    /// <summary>The sync body; null for an awaitable one (or one in worker processes).</summary>
     public Func<TArg, CancellationToken, bool>? Sync => _sync;
 
     /// <summary>Whether the body is awaitable (so its executions run on an async loop unless told otherwise).</summary>
-    public bool IsAsync => _sync is null;
+    public bool IsAsync => _sync is null && _process is null;
+
+    /// <summary>Whether the body runs in worker processes (each execution is a process task).</summary>
+    public bool IsProcess => _process is not null;
 
     public TaskHandle CreateRun(BackgroundWorker worker, TArg arg, CancellationToken cancellationToken)
     {
+        if (_process is { } process)
+        {
+            return new ProcessWorkerRun(worker, process.MethodId, process.Encode(arg, worker), process.ReadResult, cancellationToken);
+        }
+
         var call = new WorkerCall<TArg>(this, arg, cancellationToken);
         if (_sync is not null)
         {
@@ -69,6 +86,84 @@ internal sealed class WorkerBody<TArg>
             await pending.ConfigureAwait(true); // stay on the loop, as the body did
             return true;
         }
+    }
+}
+
+/// <summary>A body in worker processes: its id, and how its argument and result cross.</summary>
+internal sealed record ProcessMethod<TArg>(ulong MethodId, Action<ProcessWriter, TArg>? WriteArgument, Func<ProcessReader, bool>? ReadResult)
+{
+    /// <summary>The encoded argument, or the codec's failure (which fails that execution only).</summary>
+    public ProcessArguments Encode(TArg arg, BackgroundWorker worker)
+    {
+        if (WriteArgument is null)
+        {
+            return new ProcessArguments([], null);
+        }
+
+        try
+        {
+            var writer = new ProcessWriter();
+            WriteArgument(writer, arg);
+            return new ProcessArguments(writer.ToArray(), null);
+        }
+#pragma warning disable CA1031 // Whatever the codec threw fails this execution only, through the worker's Error.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            return new ProcessArguments([], new ArgumentException($"Worker '{worker.Name}': the item '{arg}' could not be encoded for its worker process: {error.Message}", error));
+        }
+    }
+}
+
+/// <summary>A process task's encoded arguments, or why they could not be encoded.</summary>
+internal readonly record struct ProcessArguments(byte[] Bytes, Exception? Failure);
+
+/// <summary>An execution whose body runs in a worker process: a process task (same pool, admission and priority as any)
+/// that tells its worker when it begins and ends. The worker's token cancels it, which signals the body's token in the
+/// worker process.</summary>
+internal sealed class ProcessWorkerRun : TaskHandle<bool>, IProcessTask
+{
+    private readonly BackgroundWorker _worker;
+    private readonly Func<ProcessReader, bool>? _readResult;
+    private readonly CancellationTokenRegistration _workerStop;
+
+    public ProcessWorkerRun(BackgroundWorker worker, ulong methodId, ProcessArguments arguments, Func<ProcessReader, bool>? readResult, CancellationToken workerToken)
+    {
+        _worker = worker;
+        MethodId = methodId;
+        Arguments = arguments.Bytes;
+        ArgumentsFailure = arguments.Failure;
+        _readResult = readResult;
+        _workerStop = workerToken.UnsafeRegister(static run => ((ProcessWorkerRun)run!).Cancel(), this);
+    }
+
+    public TaskHandle Handle => this;
+
+    public ulong MethodId { get; }
+
+    public byte[] Arguments { get; }
+
+    public Exception? ArgumentsFailure { get; }
+
+    public CancellationTokenRegistration CancelRegistration { get; set; }
+
+    public TaskRun Run { get; set; }
+
+    public void OnBegun() => _worker.MarkExecuted();
+
+    public void ReadResult(ProcessReader result)
+    {
+        SetResult(_readResult is null || _readResult(result));
+        result.EnsureFullyRead();
+    }
+
+    private protected override bool ReportsOwnFailure => true;
+
+    private protected override void OnFinished()
+    {
+        base.OnFinished();
+        _workerStop.Dispose();
+        _worker.OnRunFinished(this);
     }
 }
 

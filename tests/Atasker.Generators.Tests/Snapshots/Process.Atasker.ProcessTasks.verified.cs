@@ -20,8 +20,17 @@ namespace Atasker.Generated
         {
             switch (methodId)
             {
+                case 0x0f4c0004348e5b40UL:
+                    global::Demo.Jobs.__AtaskerProcess_Index_0f4c0004348e5b40(arguments, result, cancellationToken);
+                    return true;
                 case 0x5f837dbf0864723dUL:
                     global::Demo.MathTasks.__AtaskerProcess_Log_5f837dbf0864723d(arguments, result, cancellationToken);
+                    return true;
+                case 0x78c94394644a58e5UL:
+                    global::Demo.Jobs.__AtaskerProcess_Rotate_78c94394644a58e5(arguments, result, cancellationToken);
+                    return true;
+                case 0x9cd8d0e729cbbcddUL:
+                    global::Demo.Jobs.__AtaskerProcess_RefreshAsync_9cd8d0e729cbbcdd(arguments, result, cancellationToken);
                     return true;
                 case 0xa734206ed6696390UL:
                     global::Demo.MathTasks.__AtaskerProcess_ScaleAsync_a734206ed6696390(arguments, result, cancellationToken);

@@ -114,6 +114,12 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     public void Dispatch(TaskHandle item)
     {
         var task = (IProcessTask)item;
+        if (task.ArgumentsFailure is { } unencoded)
+        {
+            Refuse(task, unencoded);
+            return;
+        }
+
         if (Remote is { } remote)
         {
             _ = RunRemoteAsync(task, remote);
@@ -291,7 +297,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
         var handle = task.Handle;
         if (assignment.Attempt == 0)
         {
-            task.Run = TaskRun.Begin(handle, _clock.Now);
+            task.Run = Begin(task);
         }
 
         if (!task.Run.Begun || (assignment.Attempt > 0 && handle.IsCancellationRequested))
@@ -330,11 +336,23 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
         }
     }
 
+    /// <summary>Begins the task (Started, unless it was canceled while it waited) and tells it so.</summary>
+    private TaskRun Begin(IProcessTask task)
+    {
+        var run = TaskRun.Begin(task.Handle, _clock.Now);
+        if (run.Begun)
+        {
+            task.OnBegun();
+        }
+
+        return run;
+    }
+
     /// <summary>Ends a task that could not be given to any worker: Faulted with <paramref name="error"/>, or Canceled if
     /// it was canceled before it could begin.</summary>
     private void Refuse(IProcessTask task, Exception error)
     {
-        task.Run = TaskRun.Begin(task.Handle, _clock.Now);
+        task.Run = Begin(task);
         task.Run.LeaveTrace();
         End(task, task.Run.Begun ? TaskState.Faulted : TaskState.Canceled, error);
     }
@@ -379,7 +397,7 @@ internal sealed class ProcessRunner : IDispatchRunner, IProcessWorkerOwner
     private async Task RunRemoteAsync(IProcessTask task, IRemoteProcessPool remote)
     {
         var handle = task.Handle;
-        task.Run = TaskRun.Begin(handle, _clock.Now);
+        task.Run = Begin(task);
         task.Run.LeaveTrace();
         if (!task.Run.Begun)
         {

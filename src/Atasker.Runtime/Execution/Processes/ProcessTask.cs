@@ -12,6 +12,10 @@ internal interface IProcessTask
 
     byte[] Arguments { get; }
 
+    /// <summary>Why the arguments could not be encoded (the task then fails without reaching a worker); null when
+    /// they were.</summary>
+    Exception? ArgumentsFailure { get; }
+
     /// <summary>The link from the handle's token to the worker running it (set when the task begins).</summary>
     System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
@@ -20,6 +24,9 @@ internal interface IProcessTask
 
     /// <summary>Decodes the worker's result into the handle (before the handle ends).</summary>
     void ReadResult(ProcessReader result);
+
+    /// <summary>Called once the task has begun (Started), before it is sent.</summary>
+    void OnBegun();
 }
 
 /// <summary>A process task whose body returns a value: the encoded arguments and the result's decoder.</summary>
@@ -32,6 +39,8 @@ internal sealed class ProcessTask<TResult>(ulong methodId, byte[] arguments, Fun
 
     public byte[] Arguments { get; } = arguments;
 
+    public Exception? ArgumentsFailure => null;
+
     public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
     public TaskRun Run { get; set; }
@@ -40,6 +49,10 @@ internal sealed class ProcessTask<TResult>(ulong methodId, byte[] arguments, Fun
     {
         SetResult(readResult(result));
         result.EnsureFullyRead();
+    }
+
+    public void OnBegun()
+    {
     }
 }
 
@@ -52,9 +65,15 @@ internal sealed class ProcessTask(ulong methodId, byte[] arguments) : TaskHandle
 
     public byte[] Arguments { get; } = arguments;
 
+    public Exception? ArgumentsFailure => null;
+
     public System.Threading.CancellationTokenRegistration CancelRegistration { get; set; }
 
     public TaskRun Run { get; set; }
 
     public void ReadResult(ProcessReader result) => result.EnsureFullyRead();
+
+    public void OnBegun()
+    {
+    }
 }
