@@ -4,6 +4,7 @@ using Atasker.Generators.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Atasker.Analyzers;
 
@@ -43,7 +44,9 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.GenericWorker,
         DiagnosticDescriptors.ProcessWorker,
         DiagnosticDescriptors.StructInstanceWorker,
-        DiagnosticDescriptors.CronConflict);
+        DiagnosticDescriptors.CronConflict,
+        DiagnosticDescriptors.InvalidCron,
+        DiagnosticDescriptors.UnknownTimeZone);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -65,6 +68,11 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
             if (attributeTypes.Length > 0)
             {
                 start.RegisterSymbolAction(symbol => AnalyzeType(symbol, attributeTypes), SymbolKind.NamedType);
+            }
+
+            if (start.Compilation.GetTypeByMetadataName(KnownTypes.CronWorker) is { } cronWorker)
+            {
+                start.RegisterOperationAction(operation => AnalyzeCronWorkerCreation(operation, cronWorker), OperationKind.ObjectCreation);
             }
         });
     }
@@ -124,6 +132,44 @@ public sealed class BackgroundTaskAnalyzer : DiagnosticAnalyzer
         foreach (var diagnostic in check.Diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
+        }
+
+        if (check.Worker is { } worker)
+        {
+            string name = worker.Name ?? method.ContainingType.Name + "." + method.Name;
+            var arguments = (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments;
+            Location At(string setting) =>
+                arguments?.FirstOrDefault(argument => argument.NameEquals?.Name.Identifier.ValueText == setting)?.GetLocation() ?? declaration.Identifier.GetLocation();
+            ReportSchedule(context.ReportDiagnostic, name, worker.Cron, At("Cron"), worker.TimeZone, At("TimeZone"));
+        }
+    }
+
+    /// <summary><c>new CronWorker(name, cron, body, timeZone)</c> with constant text: checked as the attribute is.</summary>
+    private static void AnalyzeCronWorkerCreation(OperationAnalysisContext context, INamedTypeSymbol cronWorker)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (!SymbolEqualityComparer.Default.Equals(creation.Type, cronWorker))
+        {
+            return;
+        }
+
+        IArgumentOperation? Argument(string parameter) => creation.Arguments.FirstOrDefault(argument => argument.Parameter?.Name == parameter);
+        string? Constant(IArgumentOperation? argument) => argument?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+        var cron = Argument("cron");
+        var timeZone = Argument("timeZone");
+        ReportSchedule(context.ReportDiagnostic, Constant(Argument("name")) ?? "(name)", Constant(cron), cron?.Syntax.GetLocation(), Constant(timeZone), timeZone?.Syntax.GetLocation());
+    }
+
+    private static void ReportSchedule(System.Action<Diagnostic> report, string worker, string? cron, Location? cronAt, string? timeZone, Location? timeZoneAt)
+    {
+        if (cron is not null && CronCheck.CronProblem(cron) is { } cronProblem)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.InvalidCron, cronAt, worker, cron, cronProblem));
+        }
+
+        if (cron is not null && timeZone is not null && CronCheck.TimeZoneProblem(timeZone) is { } zoneProblem)
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.UnknownTimeZone, timeZoneAt, worker, timeZone, zoneProblem));
         }
     }
 }

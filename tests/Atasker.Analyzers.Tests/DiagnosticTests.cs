@@ -69,6 +69,12 @@ public sealed class DiagnosticTests
         { "ATSK0030 cron with an interval", "public partial class C { [BackgroundWorker({|ATSK0030:Cron = \"0 * * * *\"|}, Interval = 5)] public partial void Poll() { } }" },
         { "ATSK0030 cron on an event worker", "public partial class C { [BackgroundWorker(Event = true, {|ATSK0030:Cron = \"0 * * * *\"|})] public partial void Poll() { } }" },
         { "ATSK0030 time zone without cron", "public partial class C { [BackgroundWorker(Interval = 5, {|ATSK0030:TimeZone = \"Europe/Berlin\"|})] public partial void Poll() { } }" },
+        { "ATSK0031 cron minute out of range", "public partial class C { [BackgroundWorker({|ATSK0031:Cron = \"61 * * * *\"|})] public partial void Poll() { } }" },
+        { "ATSK0031 cron with seven fields", "public partial class C { [BackgroundWorker({|ATSK0031:Cron = \"0 0 0 * * * 2027\"|}, Priority = TaskPriority.Low)] public static partial void Poll() { } }" },
+        { "ATSK0031 cron text of a process worker", "public partial class C { [BackgroundWorker({|ATSK0031:Cron = \"every day\"|}, Kind = TaskKind.Process)] public static partial void Poll() { } }" },
+        { "ATSK0031 constant text given to new CronWorker", "public class C { public CronWorker W() => new CronWorker(\"w\", {|ATSK0031:\"*/0 * * * *\"|}, _ => { }); }" },
+        { "ATSK0032 unknown time zone", "public partial class C { [BackgroundWorker(Cron = \"0 * * * *\", {|ATSK0032:TimeZone = \"Mars/Olympus_Mons\"|})] public partial void Poll() { } }" },
+        { "ATSK0032 unknown zone given to new CronWorker", "public class C { public CronWorker W() => new CronWorker(\"w\", \"0 * * * *\", _ => { }, {|ATSK0032:\"Atlantis/Capital\"|}); }" },
         { "ATSK0001 worker not partial", "public partial class C { [BackgroundWorker] public void {|ATSK0001:Poll|}() { } }" },
         { "ATSK0005 worker ref item", "public partial class C { [BackgroundWorker(Queue = true)] public partial void Take({|ATSK0005:ref int item|}) { } }" },
         { "two mistakes, two diagnostics", "public partial class C { [BackgroundTask({|ATSK0009:Delay = -2|})] public partial void Run({|ATSK0005:ref int a|}) { } }" },
@@ -80,6 +86,9 @@ public sealed class DiagnosticTests
         { "ATSK0001 partial method beside a plain one", "public partial class C { [BackgroundTask] public partial int Build(int id) => id; public int Other() => 1; }" },
         { "ATSK0028 a static process worker", "public partial class C { [BackgroundWorker(Interval = 5, Kind = TaskKind.Process)] public static partial bool Poll(CancellationToken token) => true; }" },
         { "ATSK0022 a process queue worker with a carried item", "public partial class C { [BackgroundWorker(Queue = true, Kind = TaskKind.Process)] public static partial Task TakeAsync(string[] item) => Task.CompletedTask; }" },
+        { "ATSK0031 a six-field cron with seconds in an IANA zone", "public partial class C { [BackgroundWorker(Cron = \"*/10 * * * * *\", TimeZone = \"Europe/Berlin\")] public partial void Poll() { } }" },
+        { "ATSK0031 a cron with names and ranges in a Windows zone", "public partial class C { [BackgroundWorker(Cron = \"30 2 * JAN-MAR MON-FRI\", TimeZone = \"W. Europe Standard Time\")] public partial void Poll() { } }" },
+        { "ATSK0031 text known only at run time", "public class C { public CronWorker W(string cron) => new CronWorker(\"w\", cron, _ => { }, \"Europe/Berlin\"); }" },
         { "ATSK0002 every enclosing type partial", "public partial class Outer { public partial class Inner { [BackgroundTask] public partial void Run() { } } }" },
         { "ATSK0003 definition carries the attribute, body elsewhere", "public partial class C { [BackgroundTask] public partial int Build(int id); public partial int Build(int id) => id; }" },
         { "ATSK0004 sync void", "public partial class C { [BackgroundTask] public partial void Run() { } }" },
@@ -134,6 +143,37 @@ public sealed class DiagnosticTests
         var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Generators.Tests.TestSources.WorkerUses);
 
         Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public async Task A_bad_cron_or_zone_is_reported_with_the_worker_s_name_and_the_parser_s_own_message()
+    {
+        var diagnostics = await AnalyzerHarness.DiagnosticsAsync(Usings + """
+            public partial class Reports
+            {
+                [BackgroundWorker(Cron = "61 * * * *", Name = "nightly")]
+                public partial void Nightly() { }
+
+                [BackgroundWorker(Cron = "0 3 * * *", TimeZone = "Mars/Olympus_Mons")]
+                public partial void Weekly() { }
+            }
+            """);
+
+        string parser;
+        try
+        {
+            _ = Cronos.CronExpression.Parse("61 * * * *");
+            parser = "";
+        }
+        catch (Cronos.CronFormatException error)
+        {
+            parser = error.Message;
+        }
+
+        Assert.Equal(["ATSK0031", "ATSK0032"], diagnostics.Select(d => d.Id).Order());
+        Assert.Equal($"Worker 'nightly': '61 * * * *' is not a valid cron expression: {parser}", diagnostics.Single(d => d.Id == "ATSK0031").GetMessage());
+        Assert.StartsWith("Worker 'Reports.Weekly': 'Mars/Olympus_Mons' is not a time zone this machine knows", diagnostics.Single(d => d.Id == "ATSK0032").GetMessage(), StringComparison.Ordinal);
+        Assert.NotEqual("", parser);
     }
 
     [Fact]

@@ -90,6 +90,8 @@ public sealed class ProcessWorkerTests : IDisposable
             Eventually(() => worker.Executions == 1, "the crashed execution ended");
             Assert.Equal(1, worker.Failures);
             Assert.True(worker.IsActive, "a crash fails one execution; the worker goes on");
+            // Error is raised once the worker's lock is released, so it may follow the count by a moment.
+            Eventually(() => { lock (errors) { return errors.Count == 1; } }, "the crash raised Error");
             lock (errors)
             {
                 Assert.IsType<ProcessWorkerException>(Assert.Single(errors).Exception);
@@ -102,6 +104,10 @@ public sealed class ProcessWorkerTests : IDisposable
             int fresh = int.Parse(File.ReadAllLines(Path.Combine(_dir, "ok")).Single(), System.Globalization.CultureInfo.InvariantCulture);
             Assert.NotEqual(crashed, fresh);
             Assert.Equal(1, supervisor.GetProcessWorkers().Lost);
+            lock (errors)
+            {
+                Assert.Single(errors); // the fresh process's execution raised nothing
+            }
         }
         finally
         {

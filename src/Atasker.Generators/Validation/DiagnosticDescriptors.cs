@@ -162,6 +162,16 @@ internal static class DiagnosticDescriptors
         "Worker body is an instance method of a struct",
         "[BackgroundWorker] method '{0}' is an instance method of struct '{1}', and every copy of a struct would hold its own worker; make the method static or move it into a class");
 
+    public static readonly DiagnosticDescriptor InvalidCron = Error(
+        DiagnosticIds.InvalidCron,
+        "Cron expression is not valid",
+        "Worker '{0}': '{1}' is not a valid cron expression: {2}");
+
+    public static readonly DiagnosticDescriptor UnknownTimeZone = Error(
+        DiagnosticIds.UnknownTimeZone,
+        "Time zone is not known",
+        "Worker '{0}': '{1}' is not a time zone this machine knows (an IANA id such as 'Europe/Berlin', or a Windows id): {2}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);

@@ -33,4 +33,6 @@ internal static class DiagnosticIds
     public const string ProcessWorker = "ATSK0028";
     public const string StructInstanceWorker = "ATSK0029";
     public const string CronConflict = "ATSK0030";
+    public const string InvalidCron = "ATSK0031";
+    public const string UnknownTimeZone = "ATSK0032";
 }

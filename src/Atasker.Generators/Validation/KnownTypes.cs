@@ -9,6 +9,8 @@ internal static class KnownTypes
 
     public const string BackgroundWorkerAttribute = "Atasker.BackgroundWorkerAttribute";
 
+    public const string CronWorker = "Atasker.CronWorker";
+
     public static bool IsWorkerAttribute(INamedTypeSymbol? type) => type?.ToDisplayString() == BackgroundWorkerAttribute;
 
     /// <summary>TaskKind.Async, TaskKind.Thread and TaskKind.Process as the attribute stores them.</summary>

@@ -49,7 +49,8 @@ public sealed class BackgroundWorkerAttribute : Attribute
     public TaskPriority Priority { get; set; } = TaskPriority.Normal;
 
     /// <summary>Where executions run. When not set, an awaitable body runs as <see cref="TaskKind.Async"/> and any other
-    /// as <see cref="TaskKind.Thread"/>. <see cref="TaskKind.Process"/> is not supported for workers.</summary>
+    /// as <see cref="TaskKind.Thread"/>. <see cref="TaskKind.Process"/> (on a static method) makes each execution a process
+    /// task in the supervisor's process pool.</summary>
     public TaskKind Kind { get; set; } = TaskKind.Thread;
 
     /// <summary>The async loop an awaitable body runs on (the default loop when null). Ignored for sync bodies.</summary>
