@@ -1,8 +1,5 @@
 using System.Diagnostics;
 
-// Starving the .NET ThreadPool starves every test beside it: one test at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace Atasker.Isolation.Tests;
 
 /// <summary>

@@ -49,6 +49,14 @@ public static partial class ProcessWorkers
         File.AppendAllText(Path.Combine(Dir, "ok"), $"{Environment.ProcessId}\n");
     }
 
+    /// <summary>An event worker whose body ignores every token: it writes its pid to "stubborn" and sleeps.</summary>
+    [BackgroundWorker(Event = true, Kind = TaskKind.Process)]
+    public static partial void Stubborn()
+    {
+        File.WriteAllText(Path.Combine(Dir, "stubborn"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(TimeSpan.FromMinutes(2)); // the workload that will not listen
+    }
+
     /// <summary>An awaitable event worker that runs until its token (the worker's, passed on to the process) is
     /// signalled by a stop.</summary>
     [BackgroundWorker(Event = true, Kind = TaskKind.Process, Priority = TaskPriority.High)]

@@ -57,12 +57,12 @@ public sealed class ProcessWorkerTests : IDisposable
     public async Task An_interval_worker_whose_process_body_returns_false_stops_itself()
     {
         using var supervisor = Create(poolSize: 1);
-        var worker = ProcessWorkers.TickWorker;
-        using var stopped = new ManualResetEventSlim();
+        var worker = ProcessWorkers.TickWorker; // one per type, shared by the tests: its counts add up
+        long executions = worker.Executions, failures = worker.Failures;
         worker.Start(supervisor);
-        Eventually(() => !worker.IsActive && worker.Executions == 3, "the third execution returned false and the worker stopped");
+        Eventually(() => !worker.IsActive && worker.Executions == executions + 3, "the third execution returned false and the worker stopped");
 
-        Assert.Equal(0, worker.Failures);
+        Assert.Equal(failures, worker.Failures);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "ticks")).Length);
         Assert.All(File.ReadAllLines(Path.Combine(_dir, "ticks")), pid => Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), pid));
         await supervisor.StopAsync();
@@ -137,6 +137,64 @@ public sealed class ProcessWorkerTests : IDisposable
         Assert.Equal((1L, 0L), (worker.Executions, worker.Failures)); // giving up on a stop's token is not a failure
         Assert.Equal(TaskState.Canceled, execution.State);
         await supervisor.StopAsync();
+    }
+
+    [Fact]
+    public void A_supervisor_stop_that_cancels_ends_an_execution_whose_body_ignores_its_token()
+    {
+        var supervisor = Create(poolSize: 1);
+        var worker = ProcessWorkers.StubbornWorker;
+        worker.Start(supervisor);
+        worker.Trigger();
+        string started = Path.Combine(_dir, "stubborn");
+        Eventually(() => File.Exists(started) && new FileInfo(started).Length > 0, "the stubborn execution started in its worker process");
+        int pid = int.Parse(File.ReadAllText(started), System.Globalization.CultureInfo.InvariantCulture);
+        var execution = Assert.Single(supervisor.GetTasks(), task => task.Name == worker.Name);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        supervisor.Stop(wait: true, cancelTasks: true); // the worker process is killed once the grace period is over
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"Stop took {clock.Elapsed}.");
+        Assert.False(worker.IsActive);
+        Assert.Equal(TaskState.Canceled, execution.State);
+        Assert.Equal(1L, worker.Executions);
+        Eventually(() => !IsAlive(pid), "the stubborn worker process exited");
+    }
+
+    [Fact]
+    public void A_process_worker_keeps_running_and_stops_while_the_dotnet_ThreadPool_is_starved()
+    {
+        var supervisor = Create(poolSize: 1);
+        var worker = ProcessWorkers.TickWorker; // one per type, shared by the tests: its counts add up
+        long executions = worker.Executions;
+        using (Atasker.Isolation.Tests.Starvation.Begin())
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            worker.Start(supervisor); // a worker process to start, three executions in it, and the stop the third asks for
+            Eventually(() => !worker.IsActive && worker.Executions == executions + 3, "three executions in a worker process, then the worker stopped");
+            Assert.True(worker.StopAsync().Wait(Patience), "the worker's stop finished");
+            supervisor.Stop(wait: true, cancelTasks: true);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"with the ThreadPool starved, the worker took {clock.Elapsed}.");
+        }
+
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "ticks")).Length);
+    }
+
+    [Fact]
+    public void A_process_task_starts_and_a_stop_ends_while_the_dotnet_ThreadPool_is_starved()
+    {
+        // Regression: the wait for a worker process to connect (NamedPipeServerStream.WaitForConnection on Unix)
+        // needed a ThreadPool thread, so with the ThreadPool starved no process task ever started.
+        var supervisor = Create(poolSize: 1);
+        using (Atasker.Isolation.Tests.Starvation.Begin())
+        {
+            int pid = RemoteTasks.StartProcessId(supervisor.Options()).Wait(Patience);
+            Assert.NotEqual(Environment.ProcessId, pid);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            supervisor.Stop(wait: true, cancelTasks: true);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Stop took {clock.Elapsed}.");
+            Eventually(() => !IsAlive(pid), "the worker process exited");
+        }
     }
 
     [Fact]

@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.IO.Pipes;
-using System.Security.Cryptography;
 using System.Threading;
 using Atasker.CompilerServices;
 
@@ -21,18 +19,18 @@ internal sealed partial class ProcessWorker
     /// The deadline, and the check that the child has not exited before connecting, run on
     /// <paramref name="clock"/>.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Every failure disposes the channel; on success its stream is the worker's, and StopListening closes the rest.")]
     public static ProcessWorker Start(ProcessWorkerCommand command, TimeSpan timeout, SupervisorClock clock, IProcessWorkerOwner owner)
     {
-        string name = $"atasker-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.None);
+        var channel = ProcessChannel.Listen();
         Process? process = null;
-        var watch = new StartWatch(pipe, clock, clock.Now + clock.ToUnits(timeout));
+        var watch = new StartWatch(channel, clock, clock.Now + clock.ToUnits(timeout));
         try
         {
-            process = Process.Start(CreateStartInfo(command, name))
+            process = Process.Start(CreateStartInfo(command, channel.Address))
                 ?? throw new ProcessWorkerException($"The worker process '{command}' did not start.");
             watch.Begin(process);
-            pipe.WaitForConnection();
+            var pipe = channel.Accept();
             var hello = ProcessFrames.Read(pipe);
             if (hello is not { Kind: ProcessFrameKind.Hello } frame)
             {
@@ -50,13 +48,14 @@ internal sealed partial class ProcessWorker
                 throw new IOException("The pipe was closed by the start's deadline."); // just now: reported below
             }
 
+            channel.StopListening();
             return new ProcessWorker(process, pipe, owner) { StartedTicks = clock.Now };
         }
         catch (Exception error)
         {
             watch.Finish();
             Kill(process);
-            pipe.Dispose();
+            channel.Dispose();
             if (error is ProcessWorkerException)
             {
                 throw;
@@ -81,7 +80,7 @@ internal sealed partial class ProcessWorker
     /// on the clock; either closes the pipe, which ends the blocking wait. <see cref="Finish"/> calls them off and says
     /// whether the start got through first.
     /// </summary>
-    private sealed class StartWatch(NamedPipeServerStream pipe, SupervisorClock clock, long deadline)
+    private sealed class StartWatch(ProcessChannel channel, SupervisorClock clock, long deadline)
     {
         public const int Running = 0;
         public const int Succeeded = 1;
@@ -118,12 +117,12 @@ internal sealed partial class ProcessWorker
 
             if (Interlocked.CompareExchange(ref _outcome, outcome, Running) == Running)
             {
-                pipe.Dispose(); // ends WaitForConnection or the read of the hello
+                channel.Dispose(); // ends the wait for the connection or the read of the hello
             }
         }
     }
 
-    private static ProcessStartInfo CreateStartInfo(ProcessWorkerCommand command, string pipeName)
+    private static ProcessStartInfo CreateStartInfo(ProcessWorkerCommand command, string address)
     {
         var info = new ProcessStartInfo(command.FileName) { UseShellExecute = false };
         foreach (string argument in command.Arguments)
@@ -131,7 +130,7 @@ internal sealed partial class ProcessWorker
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment[PipeVariable] = pipeName;
+        info.Environment[PipeVariable] = address;
 
         // A worker on the JIT enters through a startup hook in its own Atasker.dll: it runs before Main, outside any
         // type initializer. A NativeAOT worker enters from the generated module initializer instead.

@@ -35,7 +35,7 @@ internal sealed partial class ProcessWorker
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
 
     private readonly Process _process;
-    private readonly NamedPipeServerStream _pipe;
+    private readonly Stream _pipe;
     private readonly IProcessWorkerOwner _owner;
     private readonly object _gate = new();
 
@@ -50,7 +50,7 @@ internal sealed partial class ProcessWorker
     private int _closed;
     private long _served;
 
-    private ProcessWorker(Process process, NamedPipeServerStream pipe, IProcessWorkerOwner owner)
+    private ProcessWorker(Process process, Stream pipe, IProcessWorkerOwner owner)
     {
         _process = process;
         _pipe = pipe;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
-using System.IO.Pipes;
 using System.Threading;
 
 namespace Atasker.CompilerServices;
@@ -49,11 +48,10 @@ public static class ProcessWorkerHost
     /// <summary>Serves the parent until it closes the pipe; returns the process exit code.</summary>
     internal static int Run()
     {
-        string pipeName = Environment.GetEnvironmentVariable(ProcessWorker.PipeVariable)!;
-        using var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut);
+        string address = Environment.GetEnvironmentVariable(ProcessWorker.PipeVariable)!;
         try
         {
-            pipe.Connect(TimeSpan.FromSeconds(30));
+            using var pipe = ProcessChannel.Connect(address, TimeSpan.FromSeconds(30));
             return Serve(pipe);
         }
         catch (Exception error) when (error is IOException or TimeoutException or ProcessProtocolException)
