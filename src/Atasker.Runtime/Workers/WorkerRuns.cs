@@ -119,13 +119,14 @@ internal sealed record ProcessMethod<TArg>(ulong MethodId, Action<ProcessWriter,
 internal readonly record struct ProcessArguments(byte[] Bytes, Exception? Failure);
 
 /// <summary>An execution whose body runs in a worker process: a process task (same pool, admission and priority as any)
-/// that tells its worker when it begins and ends. The worker's token cancels it, which signals the body's token in the
-/// worker process.</summary>
+/// that tells its worker when it begins and ends. Once it has begun, the worker's token cancels it, which signals the
+/// body's token in the worker process (a stop withdraws a run that has not begun, as it does any worker's).</summary>
 internal sealed class ProcessWorkerRun : TaskHandle<bool>, IProcessTask
 {
     private readonly BackgroundWorker _worker;
     private readonly Func<ProcessReader, bool>? _readResult;
-    private readonly CancellationTokenRegistration _workerStop;
+    private readonly CancellationToken _workerToken;
+    private CancellationTokenRegistration _workerStop;
 
     public ProcessWorkerRun(BackgroundWorker worker, ulong methodId, ProcessArguments arguments, Func<ProcessReader, bool>? readResult, CancellationToken workerToken)
     {
@@ -134,7 +135,7 @@ internal sealed class ProcessWorkerRun : TaskHandle<bool>, IProcessTask
         Arguments = arguments.Bytes;
         ArgumentsFailure = arguments.Failure;
         _readResult = readResult;
-        _workerStop = workerToken.UnsafeRegister(static run => ((ProcessWorkerRun)run!).Cancel(), this);
+        _workerToken = workerToken;
     }
 
     public TaskHandle Handle => this;
@@ -149,7 +150,11 @@ internal sealed class ProcessWorkerRun : TaskHandle<bool>, IProcessTask
 
     public TaskRun Run { get; set; }
 
-    public void OnBegun() => _worker.MarkExecuted();
+    public void OnBegun()
+    {
+        _worker.MarkExecuted();
+        _workerStop = _workerToken.UnsafeRegister(static run => ((ProcessWorkerRun)run!).Cancel(), this); // at once if a stop began
+    }
 
     public void ReadResult(ProcessReader result)
     {
