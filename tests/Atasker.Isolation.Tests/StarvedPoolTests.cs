@@ -10,7 +10,7 @@ namespace Atasker.Isolation.Tests;
 public sealed class StarvedPoolTests
 {
     [Fact]
-    public void Sixty_four_blocking_tasks_in_sixty_four_slots_all_start_within_200_ms()
+    public void Sixty_four_blocking_tasks_in_sixty_four_slots_all_start_within_half_a_second()
     {
         using var supervisor = new TaskSupervisor("starved-64");
         supervisor.SetThreadPool(64);
@@ -29,7 +29,11 @@ public sealed class StarvedPoolTests
         gate.Set();
         TaskHandle.WaitCompleted(handles, Patience.Long);
 
-        Assert.True(elapsed < TimeSpan.FromMilliseconds(200), $"The 64th body started {elapsed.TotalMilliseconds:F0} ms after the first submission.");
+        // DESIGN: "all start within a fraction of a second". A pool that needed the starved ThreadPool would start
+        // none of them until the flood ends; how fast 64 threads come up (about 60 ms alone) is the benchmark's to
+        // measure (bench --only blocking), not this test's: beside the other test projects on two cores, with a
+        // thousand blocked ThreadPool threads, it took 212 ms once.
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"The 64th body started {elapsed.TotalMilliseconds:F0} ms after the first submission.");
     }
 
     [Theory]
