@@ -23,6 +23,7 @@ internal sealed class ProcessChannel : IDisposable
     private readonly Socket? _listener;
     private Stream? _accepted;
     private int _disposed;
+    private int _fileDeleted;
 
     private ProcessChannel(string address, NamedPipeServerStream? pipe, Socket? listener)
     {
@@ -144,9 +145,10 @@ internal sealed class ProcessChannel : IDisposable
         DeleteSocketFile();
     }
 
+    /// <summary>Removes the socket's file once (after the accept, whichever way it went; later calls do nothing).</summary>
     private void DeleteSocketFile()
     {
-        if (_listener is not null)
+        if (_listener is not null && Interlocked.Exchange(ref _fileDeleted, 1) == 0)
         {
             try
             {
