@@ -33,6 +33,12 @@ public static partial class RemoteTasks
     [BackgroundTask(Kind = TaskKind.Process)]
     public static partial int HangIgnoringToken();
 
+    /// <summary>Writes the worker's pid to <paramref name="marker"/>, then hangs as <see cref="Hang"/>: the parent knows
+    /// the body runs (a task only Started may still wait for its frame to be written, and a worker killed then runs it
+    /// elsewhere).</summary>
+    [BackgroundTask(Kind = TaskKind.Process)]
+    public static partial int HangAfterMarking(string marker, CancellationToken cancellationToken);
+
     [BackgroundTask(Kind = TaskKind.Process, Priority = TaskPriority.High)]
     public static partial byte[] Reverse(byte[] data);
 
@@ -75,6 +81,13 @@ public static partial class RemoteTasks
         cancellationToken.WaitHandle.WaitOne();
         cancellationToken.ThrowIfCancellationRequested();
         return 0;
+    }
+
+    public static partial int HangAfterMarking(string marker, CancellationToken cancellationToken)
+    {
+        File.WriteAllText(marker + ".part", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(marker + ".part", marker); // whole when it appears
+        return Hang(cancellationToken);
     }
 
     public static partial int HangIgnoringToken()

@@ -143,6 +143,49 @@ public sealed class ProcessFailureTests
     }
 
     [Fact]
+    public void A_task_given_to_a_worker_killed_before_its_frame_was_written_runs_on_a_fresh_worker_not_faulted()
+    {
+        // The writer thread is held after the first task's frame until the second task was given to the same worker
+        // (Started, its frame waiting for the writer) and the worker was killed and seen lost: the second task never
+        // reached that worker, so it runs on a fresh one. (A test that kills a worker as soon as a task is Started
+        // races this: the task may not have reached the worker yet.)
+        var supervisor = Workers.Create(1);
+        string marker = Path.Combine(Path.GetTempPath(), $"atasker-hang-{Guid.NewGuid():N}");
+        TaskHandle<int>? hung = null;
+        int killed = 0;
+        ProcessWorker.RunWritten = (worker, handle) =>
+        {
+            if (handle.Supervisor == supervisor && Interlocked.CompareExchange(ref killed, worker.ProcessId, 0) == 0)
+            {
+                Workers.Eventually(() => worker.HasQueuedRun && Volatile.Read(ref hung) is not null, "the hanging task was given to the worker");
+                Assert.Equal(TaskState.Started, hung!.State);
+                Process.GetProcessById(worker.ProcessId).Kill();
+                Workers.Eventually(() => worker.IsLost, "the killed worker was seen lost");
+            }
+        };
+        try
+        {
+            var first = RemoteTasks.StartProcessId(supervisor.Options());
+            Volatile.Write(ref hung, RemoteTasks.StartHangAfterMarking(marker, supervisor.Options()));
+            Assert.Equal(first.Wait(Workers.Patience), Volatile.Read(ref killed));
+            Workers.Eventually(() => File.Exists(marker), "the hanging body runs in a fresh worker");
+            int ranOn = int.Parse(File.ReadAllText(marker), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.NotEqual(Volatile.Read(ref killed), ranOn);
+            Assert.Equal(TaskState.Started, hung.State);
+
+            Assert.False(hung.Cancel());
+            Assert.ThrowsAny<OperationCanceledException>(() => hung.Wait(Workers.Patience));
+            Assert.Equal((2L, 1L), (supervisor.GetProcessWorkers().Started, supervisor.GetProcessWorkers().Lost));
+        }
+        finally
+        {
+            ProcessWorker.RunWritten = null;
+            File.Delete(marker);
+            supervisor.Stop(cancelTasks: true);
+        }
+    }
+
+    [Fact]
     public async Task A_frame_over_the_limit_is_not_sent_and_faults_its_task_naming_the_limit()
     {
         var supervisor = Workers.Create(1);

@@ -98,8 +98,7 @@ public sealed class ProcessTaskTests : IDisposable
         Assert.Equal((0, 0L, 0L), (_supervisor.GetProcessWorkers().Workers.Count, _supervisor.GetProcessWorkers().Started, _supervisor.GetProcessWorkers().Lost));
         int pid = await RemoteTasks.StartProcessId(_supervisor.Options());
         await RemoteTasks.StartFib(5, _supervisor.Options());
-        var hung = RemoteTasks.StartHang(_supervisor.Options());
-        Workers.Eventually(() => hung.State == TaskState.Started, "the hanging task started");
+        var hung = Workers.StartHangInWorker(_supervisor);
 
         var busy = Assert.Single(_supervisor.GetProcessWorkers().Workers);
         Assert.Equal((pid, 2L, (long?)hung.Id), (busy.ProcessId, busy.TasksServed, busy.TaskId));
@@ -110,7 +109,7 @@ public sealed class ProcessTaskTests : IDisposable
             worker.Kill();
         }
 
-        await Assert.ThrowsAsync<ProcessWorkerException>(async () => await hung);
+        Assert.Throws<ProcessWorkerException>(() => hung.Wait(Workers.Patience));
         int fresh = await RemoteTasks.StartProcessId(_supervisor.Options());
         var after = _supervisor.GetProcessWorkers();
         var idle = Assert.Single(after.Workers);
@@ -123,15 +122,14 @@ public sealed class ProcessTaskTests : IDisposable
     {
         _supervisor.SetProcessPool(1);
         int pid = await RemoteTasks.StartProcessId(_supervisor.Options());
-        var hung = RemoteTasks.StartHang(_supervisor.Options());
-        Workers.Eventually(() => hung.State == TaskState.Started, "the hanging task started");
+        var hung = Workers.StartHangInWorker(_supervisor);
 
         using (var worker = Process.GetProcessById(pid))
         {
             worker.Kill();
         }
 
-        await Assert.ThrowsAsync<ProcessWorkerException>(async () => await hung);
+        Assert.Throws<ProcessWorkerException>(() => hung.Wait(Workers.Patience));
         Assert.Equal(55, await RemoteTasks.StartFib(10, _supervisor.Options()));
     }
 
@@ -143,7 +141,7 @@ public sealed class ProcessTaskTests : IDisposable
 
         Assert.False(hung.Cancel());
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await hung);
+        Assert.ThrowsAny<OperationCanceledException>(() => hung.Wait(Workers.Patience));
         Assert.Equal(TaskState.Canceled, hung.State);
     }
 

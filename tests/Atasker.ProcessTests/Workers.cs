@@ -1,5 +1,6 @@
 using Atasker.Testing;
 using System.Diagnostics;
+using Atasker.ProcessTests.Tasks;
 
 // Tests that start processes run one class at a time: two cores, and worker start-up is CPU-bound.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -26,6 +27,25 @@ internal static class Workers
 
     public static void Eventually(Func<bool> condition, string what) =>
         Assert.True(SpinWait.SpinUntil(condition, Patience), $"Timed out waiting until {what}.");
+
+    /// <summary>Starts a task that hangs until canceled and waits until its body runs in a worker process (its
+    /// frame delivered), so that killing that worker must fault it.</summary>
+    public static TaskHandle<int> StartHangInWorker(TaskSupervisor supervisor)
+    {
+        string marker = Path.Combine(Path.GetTempPath(), $"atasker-hang-{Guid.NewGuid():N}");
+        var hung = RemoteTasks.StartHangAfterMarking(marker, supervisor.Options());
+        try
+        {
+            Eventually(() => File.Exists(marker), "the hanging body runs in a worker process");
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+
+        Assert.Equal(TaskState.Started, hung.State);
+        return hung;
+    }
 
     public static bool IsAlive(int processId)
     {
