@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Atasker.IntegrationTests;
 
 public sealed class GeneratedStubTests
@@ -113,5 +115,55 @@ public sealed class GeneratedStubTests
         TaskHandle.WaitCompleted(handles.Append(hold), Patience);
 
         Assert.Equal(["high", "normal", "low1", "low2"], log);
+    }
+
+    [Fact]
+    public void A_stub_s_submission_allocates_its_handle_alone_and_the_handle_is_at_most_128_bytes()
+    {
+        // The body of a sync stub is a struct type argument, not a delegate field: a handle with no argument or one
+        // reference is 128 bytes. Measured into a pool held full, so nothing runs on this thread meanwhile; the first
+        // round grows the registry's arrays (kept for the next rounds) and compiles the path.
+        using var supervisor = new TaskSupervisor("allocation");
+        supervisor.SetThreadPool(1);
+        var options = new TaskOptions { Supervisor = supervisor };
+        var box = new StrongBox<int>();
+        const int Count = 4096;
+        var handles = new TaskHandle[Count];
+        var perTask = new List<(double Tick, double TickBy, double Delegate)>();
+        for (int round = 0; round < 3; round++)
+        {
+            perTask.Add((
+                Measure(supervisor, options, handles, () => { for (int i = 0; i < Count; i++) { handles[i] = Ticks.StartTick(options); } }) / Count,
+                Measure(supervisor, options, handles, () => { for (int i = 0; i < Count; i++) { handles[i] = Ticks.StartTickBy(box, options); } }) / Count,
+                Measure(supervisor, options, handles, () => { for (int i = 0; i < Count; i++) { handles[i] = supervisor.Submit(static () => { }, options); } }) / Count));
+        }
+
+        // Whole bytes per task: a few bytes of the pool's own bookkeeping per round spread over the tasks are not the
+        // handle (a delegate field would make it 136).
+        var last = perTask[^1];
+        Assert.True(Math.Floor(last.Tick) <= 128, $"StartTick() allocates {last.Tick} bytes per task");
+        Assert.True(Math.Floor(last.TickBy) <= 128, $"StartTickBy(box) allocates {last.TickBy} bytes per task");
+        Assert.True(Math.Floor(last.Delegate) <= 128, $"Submit(Action) allocates {last.Delegate} bytes per task");
+        Assert.Equal(3 * Count, box.Value);
+    }
+
+    private static double Measure(TaskSupervisor supervisor, TaskOptions options, TaskHandle[] handles, Action submit)
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var hold = supervisor.Submit(() => { started.Set(); release.Wait(); }, options);
+        Assert.True(started.Wait(Patience));
+        double bytes = Allocated(submit);
+        release.Set();
+        Assert.Equal(handles.Length, TaskHandle.WaitCompleted(handles, Patience).Length);
+        hold.Wait(Patience);
+        return bytes;
+    }
+
+    private static double Allocated(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Atasker.IntegrationTests;
 
 // Classes compiled through the real generator: the tests call their StartX launchers.
@@ -100,4 +102,17 @@ public partial class Ordered(List<string> log)
             log.Add(name);
         }
     }
+}
+
+public static partial class Ticks
+{
+    private static int s_count;
+
+    public static int Count => Volatile.Read(ref s_count);
+
+    [BackgroundTask]
+    public static partial void Tick() => Interlocked.Increment(ref s_count);
+
+    [BackgroundTask]
+    public static partial void TickBy(StrongBox<int> box) => Interlocked.Increment(ref box.Value);
 }

@@ -215,18 +215,35 @@ public sealed class ProcessFailureTests
     [Fact]
     public async Task A_large_argument_is_written_by_the_workers_thread_not_the_submitters()
     {
+        // The worker process is stopped (SIGSTOP), so nothing reads its socket and a 96 MB frame cannot be written: a
+        // StartX that returns all the same did not write it. (Comparing the submit's time with the round trip's, as
+        // this test once did, failed once the socket made the round trip fast.)
         var supervisor = Workers.Create(1);
-        Assert.Equal(1, await RemoteTasks.StartLength([1], supervisor.Options())); // a warm worker, idle
+        int pid = await RemoteTasks.StartProcessId(supervisor.Options()); // a warm worker, idle
         var data = new byte[96 * 1024 * 1024];
+        Signal("STOP", pid);
+        TaskHandle<int> handle;
+        try
+        {
+            // On a thread of its own: a StartX that wrote the frame itself would block until the worker reads.
+            var submit = Task.Factory.StartNew(() => RemoteTasks.StartLength(data, supervisor.Options()), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Assert.True(submit.Wait(Workers.Patience), "StartX waited for the stopped worker to read its frame");
+            handle = submit.Result;
+            Assert.False(handle.IsFinished);
+        }
+        finally
+        {
+            Signal("CONT", pid);
+        }
 
-        var clock = Stopwatch.StartNew();
-        var handle = RemoteTasks.StartLength(data, supervisor.Options());
-        var submitted = clock.Elapsed;
-        Assert.Equal(data.Length, await handle);
-        var total = clock.Elapsed;
-
-        // StartX encodes the arguments (a copy) and returns; the frame goes down the pipe afterwards.
-        Assert.True(submitted < total / 2, $"StartX took {submitted.TotalMilliseconds:F0} ms of a {total.TotalMilliseconds:F0} ms round trip.");
+        Assert.Equal(data.Length, handle.Wait(Workers.Patience));
         supervisor.Stop();
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {pid}");
+        Assert.True(kill.WaitForExit(Workers.Patience), $"kill -{signal} did not end");
+        Assert.Equal(0, kill.ExitCode);
     }
 }

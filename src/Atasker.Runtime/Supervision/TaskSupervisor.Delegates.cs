@@ -57,7 +57,7 @@ public sealed partial class TaskSupervisor
     public TaskHandle<T> Submit<T>(Func<CancellationToken, T> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new FuncTask<Func<CancellationToken, T>, T>(body, static (body, cancellationToken) => body(cancellationToken));
+        var task = new BodyFuncTask<Func<CancellationToken, T>, T, DelegateBodies.CallFunc<T>>(body);
         return SubmitOwn(task, options, observesCancellation: true);
     }
 
@@ -65,7 +65,7 @@ public sealed partial class TaskSupervisor
     public TaskHandle Submit(Action<CancellationToken> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new ActionTask<Action<CancellationToken>>(body, static (body, cancellationToken) => body(cancellationToken));
+        var task = new BodyActionTask<Action<CancellationToken>, DelegateBodies.CallAction>(body);
         return SubmitOwn(task, options, observesCancellation: true);
     }
 
@@ -74,7 +74,7 @@ public sealed partial class TaskSupervisor
     public TaskHandle<T> Submit<T>(Func<T> body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new FuncTask<Func<T>, T>(body, static (body, _) => body());
+        var task = new BodyFuncTask<Func<T>, T, DelegateBodies.CallFuncWithoutToken<T>>(body);
         return SubmitOwn(task, options, observesCancellation: false);
     }
 
@@ -83,7 +83,7 @@ public sealed partial class TaskSupervisor
     public TaskHandle Submit(Action body, TaskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var task = new ActionTask<Action>(body, static (body, _) => body());
+        var task = new BodyActionTask<Action, DelegateBodies.CallActionWithoutToken>(body);
         return SubmitOwn(task, options, observesCancellation: false);
     }
 

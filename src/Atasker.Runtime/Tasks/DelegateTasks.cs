@@ -3,9 +3,10 @@ using System.Threading;
 
 namespace Atasker;
 
-// The concrete handles: one object per task carries the state, the body and the outcome. The state is a value
-// (for generated stubs, a tuple of the target and the arguments) and the body a static lambda, so a submission
-// allocates the handle and nothing else.
+// The handles whose body is a delegate field: stubs of generic methods (the body a static lambda) and worker runs. The
+// state is a value (for generated stubs, a tuple of the target and the arguments), so a submission allocates the handle
+// and nothing else. Stubs of other sync methods and submitted delegates use the handles of TaskBodies.cs, which hold no
+// body field.
 
 /// <summary>A task whose body returns a value.</summary>
 internal class FuncTask<TState, TResult> : TaskHandle<TResult>

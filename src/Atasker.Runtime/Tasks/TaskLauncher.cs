@@ -7,7 +7,8 @@ namespace Atasker.CompilerServices;
 
 /// <summary>
 /// The entry point of the generated <c>StartX</c> stubs. The state is a value (the target and the arguments) and the
-/// body a static lambda, so a launch allocates the handle and nothing else. Not meant to be called by hand: use
+/// body a generated struct given as a type argument (a static lambda for generic and awaitable methods), so a launch
+/// allocates the handle and nothing else. Not meant to be called by hand: use
 /// <see cref="TaskSupervisor.Submit{T}(Func{CancellationToken, T}, TaskOptions?)"/> instead.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -28,6 +29,23 @@ public static class TaskLauncher
         TState state,
         Action<TState, CancellationToken> body) =>
         Launch(new ActionTask<TState>(state, body), method, options);
+
+    /// <summary>Starts a thread task whose body, the struct <typeparamref name="TBody"/>, returns a value: the handle
+    /// holds the state and no delegate. What stubs of non-generic methods call.</summary>
+    /// <typeparam name="TState">The target and the arguments.</typeparam>
+    /// <typeparam name="TResult">The method's result.</typeparam>
+    /// <typeparam name="TBody">The generated struct that calls the method.</typeparam>
+    public static TaskHandle<TResult> Start<TState, TResult, TBody>(in TaskMethodInfo method, TaskOptions? options, TState state)
+        where TBody : struct, ITaskBody<TState, TResult> =>
+        Launch(new BodyFuncTask<TState, TResult, TBody>(state), method, options);
+
+    /// <summary>Starts a thread task whose body, the struct <typeparamref name="TBody"/>, returns nothing (see
+    /// <see cref="Start{TState, TResult, TBody}(in TaskMethodInfo, TaskOptions?, TState)"/>).</summary>
+    /// <typeparam name="TState">The target and the arguments.</typeparam>
+    /// <typeparam name="TBody">The generated struct that calls the method.</typeparam>
+    public static TaskHandle Start<TState, TBody>(in TaskMethodInfo method, TaskOptions? options, TState state)
+        where TBody : struct, ITaskBody<TState> =>
+        Launch(new BodyActionTask<TState, TBody>(state), method, options);
 
     /// <summary>Starts a task whose body returns a <see cref="Task{TResult}"/>: on an async loop, or on a supervisor
     /// thread when <see cref="TaskMethodInfo.Kind"/> is <see cref="TaskKind.Thread"/>.</summary>

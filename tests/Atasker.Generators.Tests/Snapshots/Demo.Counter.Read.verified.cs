@@ -22,11 +22,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartRead(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Counter, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Counter, int, __StartReadBody_14e1323f>(
                 __StartReadInfo_14e1323f,
                 options,
-                this,
-                static (state, cancellationToken) => state.Read());
+                this);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartReadBody_14e1323f : global::Atasker.CompilerServices.ITaskBody<global::Demo.Counter, int>
+        {
+            public int Run(global::Demo.Counter state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Read();
         }
     }
 }

@@ -24,11 +24,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle<int> StartTwice(this int value, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<int, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<int, int, __StartTwiceBody_9aec0ae7>(
                 __StartTwiceInfo_9aec0ae7,
                 options,
-                value,
-                static (state, cancellationToken) => global::Demo.Extensions.Twice(state));
+                value);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartTwiceBody_9aec0ae7 : global::Atasker.CompilerServices.ITaskBody<int, int>
+        {
+            public int Run(int state, global::System.Threading.CancellationToken cancellationToken)
+                => global::Demo.Extensions.Twice(state);
         }
     }
 }

@@ -24,11 +24,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<decimal> StartTotal(int count, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Invoice, int), decimal>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Invoice, int), decimal, __StartTotalBody_9cf8d426>(
                 __StartTotalInfo_9cf8d426,
                 options,
-                (this, count),
-                static (state, cancellationToken) => state.Item1.Total(state.Item2));
+                (this, count));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartTotalBody_9cf8d426 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Invoice, int), decimal>
+        {
+            public decimal Run((global::Demo.Invoice, int) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Total(state.Item2);
         }
     }
 }

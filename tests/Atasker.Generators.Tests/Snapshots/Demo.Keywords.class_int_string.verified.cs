@@ -26,11 +26,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> Startclass(int @event, string @object, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Keywords, int, string), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Keywords, int, string), int, __StartclassBody_4df0f4c9>(
                 __StartclassInfo_4df0f4c9,
                 options,
-                (this, @event, @object),
-                static (state, cancellationToken) => state.Item1.@class(state.Item2, state.Item3));
+                (this, @event, @object));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartclassBody_4df0f4c9 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Keywords, int, string), int>
+        {
+            public int Run((global::Demo.Keywords, int, string) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.@class(state.Item2, state.Item3);
         }
     }
 }

@@ -26,11 +26,17 @@ namespace Demo
             [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
             public global::Atasker.TaskHandle<T> StartUnwrap(T value, global::Atasker.TaskOptions? options)
             {
-                return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Outer.Box<T>, T), T>(
+                return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Outer.Box<T>, T), T, __StartUnwrapBody_19bcbfcb>(
                     __StartUnwrapInfo_19bcbfcb,
                     options,
-                    (this, value),
-                    static (state, cancellationToken) => state.Item1.Unwrap(state.Item2, cancellationToken));
+                    (this, value));
+            }
+
+            [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+            private readonly struct __StartUnwrapBody_19bcbfcb : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Outer.Box<T>, T), T>
+            {
+                public T Run((global::Demo.Outer.Box<T>, T) state, global::System.Threading.CancellationToken cancellationToken)
+                    => state.Item1.Unwrap(state.Item2, cancellationToken);
             }
         }
     }

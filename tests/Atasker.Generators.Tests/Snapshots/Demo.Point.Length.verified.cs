@@ -22,11 +22,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartLength(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Point, int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Point, int, __StartLengthBody_20ed2d2d>(
                 __StartLengthInfo_20ed2d2d,
                 options,
-                this,
-                static (state, cancellationToken) => state.Length());
+                this);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartLengthBody_20ed2d2d : global::Atasker.CompilerServices.ITaskBody<global::Demo.Point, int>
+        {
+            public int Run(global::Demo.Point state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Length();
         }
     }
 }

@@ -24,11 +24,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartBuild(int id, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int, __StartBuildBody_b5fa440c>(
                 __StartBuildInfo_b5fa440c,
                 options,
-                (this, id),
-                static (state, cancellationToken) => state.Item1.Build(state.Item2));
+                (this, id));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartBuildBody_b5fa440c : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, int), int>
+        {
+            public int Run((global::Demo.Reports, int) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Build(state.Item2);
         }
     }
 }

@@ -24,11 +24,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         internal global::Atasker.TaskHandle<long> StartCount(int limit, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), long>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), long, __StartCountBody_a4c38fe1>(
                 __StartCountInfo_a4c38fe1,
                 options,
-                (this, limit),
-                static (state, cancellationToken) => state.Item1.CountAsync(state.Item2, cancellationToken));
+                (this, limit));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartCountBody_a4c38fe1 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, int), long>
+        {
+            public long Run((global::Demo.Reports, int) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.CountAsync(state.Item2, cancellationToken);
         }
     }
 }

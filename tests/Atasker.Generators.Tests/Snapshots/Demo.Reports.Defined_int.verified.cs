@@ -22,11 +22,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartDefined(int x, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int), int, __StartDefinedBody_171d1407>(
                 __StartDefinedInfo_171d1407,
                 options,
-                (this, x),
-                static (state, cancellationToken) => state.Item1.Defined(state.Item2));
+                (this, x));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartDefinedBody_171d1407 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, int), int>
+        {
+            public int Run((global::Demo.Reports, int) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Defined(state.Item2);
         }
     }
 }

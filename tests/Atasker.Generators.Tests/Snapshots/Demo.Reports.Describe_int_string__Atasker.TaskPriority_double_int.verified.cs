@@ -30,11 +30,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<string> StartDescribe(int id, string? label, global::Atasker.TaskPriority priority, double scale, int[] extra, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string, __StartDescribeBody_2ed34a69>(
                 __StartDescribeInfo_2ed34a69,
                 options,
-                (this, id, label, priority, scale, extra),
-                static (state, cancellationToken) => state.Item1.Describe(state.Item2, state.Item3, state.Item4, state.Item5, state.Item6));
+                (this, id, label, priority, scale, extra));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartDescribeBody_2ed34a69 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]), string>
+        {
+            public string Run((global::Demo.Reports, int, string?, global::Atasker.TaskPriority, double, int[]) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Describe(state.Item2, state.Item3, state.Item4, state.Item5, state.Item6);
         }
     }
 }

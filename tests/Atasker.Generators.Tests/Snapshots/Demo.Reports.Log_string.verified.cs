@@ -24,11 +24,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public static global::Atasker.TaskHandle StartLog(string message, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<string>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<string, __StartLogBody_13fffb6e>(
                 __StartLogInfo_13fffb6e,
                 options,
-                message,
-                static (state, cancellationToken) => global::Demo.Reports.Log(state));
+                message);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartLogBody_13fffb6e : global::Atasker.CompilerServices.ITaskBody<string>
+        {
+            public void Run(string state, global::System.Threading.CancellationToken cancellationToken)
+                => global::Demo.Reports.Log(state);
         }
     }
 }

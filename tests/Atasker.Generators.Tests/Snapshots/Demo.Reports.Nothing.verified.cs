@@ -22,11 +22,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         private global::Atasker.TaskHandle StartNothing(global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Reports>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<global::Demo.Reports, __StartNothingBody_f17a2379>(
                 __StartNothingInfo_f17a2379,
                 options,
-                this,
-                static (state, cancellationToken) => state.Nothing());
+                this);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartNothingBody_f17a2379 : global::Atasker.CompilerServices.ITaskBody<global::Demo.Reports>
+        {
+            public void Run(global::Demo.Reports state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Nothing();
         }
     }
 }

@@ -26,11 +26,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<double> StartSum(double a, double b, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, double, double), double>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, double, double), double, __StartSumBody_bfed67a3>(
                 __StartSumInfo_bfed67a3,
                 options,
-                (this, a, b),
-                static (state, cancellationToken) => state.Item1.Sum(state.Item2, state.Item3));
+                (this, a, b));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartSumBody_bfed67a3 : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, double, double), double>
+        {
+            public double Run((global::Demo.Reports, double, double) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Sum(state.Item2, state.Item3);
         }
     }
 }

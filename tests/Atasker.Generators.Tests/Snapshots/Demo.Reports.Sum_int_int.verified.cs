@@ -26,11 +26,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
         public global::Atasker.TaskHandle<int> StartSum(int a, int b, global::Atasker.TaskOptions? options)
         {
-            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int, int), int>(
+            return global::Atasker.CompilerServices.TaskLauncher.Start<(global::Demo.Reports, int, int), int, __StartSumBody_c77361cf>(
                 __StartSumInfo_c77361cf,
                 options,
-                (this, a, b),
-                static (state, cancellationToken) => state.Item1.Sum(state.Item2, state.Item3));
+                (this, a, b));
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+        private readonly struct __StartSumBody_c77361cf : global::Atasker.CompilerServices.ITaskBody<(global::Demo.Reports, int, int), int>
+        {
+            public int Run((global::Demo.Reports, int, int) state, global::System.Threading.CancellationToken cancellationToken)
+                => state.Item1.Sum(state.Item2, state.Item3);
         }
     }
 }

@@ -36,10 +36,16 @@ partial class GlobalType
     [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
     public static global::Atasker.TaskHandle<int> StartEight(int a, int b, int c, int d, int e, int f, int g, int h, global::Atasker.TaskOptions? options)
     {
-        return global::Atasker.CompilerServices.TaskLauncher.Start<(int, int, int, int, int, int, int, int), int>(
+        return global::Atasker.CompilerServices.TaskLauncher.Start<(int, int, int, int, int, int, int, int), int, __StartEightBody_0a84dc98>(
             __StartEightInfo_0a84dc98,
             options,
-            (a, b, c, d, e, f, g, h),
-            static (state, cancellationToken) => global::GlobalType.Eight(state.Item1, state.Item2, state.Item3, state.Item4, state.Item5, state.Item6, state.Item7, state.Item8));
+            (a, b, c, d, e, f, g, h));
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("Atasker.Generators", "0.1.0")]
+    private readonly struct __StartEightBody_0a84dc98 : global::Atasker.CompilerServices.ITaskBody<(int, int, int, int, int, int, int, int), int>
+    {
+        public int Run((int, int, int, int, int, int, int, int) state, global::System.Threading.CancellationToken cancellationToken)
+            => global::GlobalType.Eight(state.Item1, state.Item2, state.Item3, state.Item4, state.Item5, state.Item6, state.Item7, state.Item8);
     }
 }
