@@ -127,10 +127,10 @@ public sealed class GeneratedStubTests
         supervisor.SetThreadPool(1);
         var options = new TaskOptions { Supervisor = supervisor };
         var box = new StrongBox<int>();
-        const int Count = 4096;
+        const int Count = 8192;
         var handles = new TaskHandle[Count];
         var perTask = new List<(double Tick, double TickBy, double Delegate)>();
-        for (int round = 0; round < 3; round++)
+        for (int round = 0; round < 5; round++)
         {
             perTask.Add((
                 Measure(supervisor, options, handles, () => { for (int i = 0; i < Count; i++) { handles[i] = Ticks.StartTick(options); } }) / Count,
@@ -138,13 +138,15 @@ public sealed class GeneratedStubTests
                 Measure(supervisor, options, handles, () => { for (int i = 0; i < Count; i++) { handles[i] = supervisor.Submit(static () => { }, options); } }) / Count));
         }
 
-        // Whole bytes per task: a few bytes of the pool's own bookkeeping per round spread over the tasks are not the
-        // handle (a delegate field would make it 136).
-        var last = perTask[^1];
+        // Whole bytes per task, the least of the rounds after the first: a few bytes of the pool's own bookkeeping per
+        // round spread over the tasks, or an allocation of the runtime's on this thread now and then (seen under the
+        // coverage collector), are not the handle (a delegate field would make it 136 in every round).
+        var rest = perTask.Skip(1).ToList();
+        var last = (Tick: rest.Min(r => r.Tick), TickBy: rest.Min(r => r.TickBy), Delegate: rest.Min(r => r.Delegate));
         Assert.True(Math.Floor(last.Tick) <= 128, $"StartTick() allocates {last.Tick} bytes per task");
         Assert.True(Math.Floor(last.TickBy) <= 128, $"StartTickBy(box) allocates {last.TickBy} bytes per task");
         Assert.True(Math.Floor(last.Delegate) <= 128, $"Submit(Action) allocates {last.Delegate} bytes per task");
-        Assert.Equal(3 * Count, box.Value);
+        Assert.Equal(5 * Count, box.Value);
     }
 
     private static double Measure(TaskSupervisor supervisor, TaskOptions options, TaskHandle[] handles, Action submit)

@@ -29,6 +29,68 @@ public sealed class TimeProviderTests
     }
 
     [Fact]
+    public void A_wait_armed_while_another_thread_advances_the_provider_fires_at_its_due_time_not_an_advance_later()
+    {
+        // The provider is advanced by 9 of the delay's 10 minutes between the supervisor's clock read and its timer's
+        // Change (as a test's Advance on another thread can land there). Measured from the provider's time at the
+        // Change, the 10-minute wait would fire at 19 minutes: a worker's or a delay's due time then never came for a
+        // test that advances to it (seen once in CI as an interval worker that did not run).
+        var provider = new AdvancingProvider(_time, arming: TimeSpan.FromMinutes(10), jump: TimeSpan.FromMinutes(9));
+        var supervisor = new TaskSupervisor("fake-advancing", provider);
+        var delayed = supervisor.Submit(() => 7, new TaskOptions { Delay = TimeSpan.FromMinutes(10) });
+        Assert.True(provider.Jumped, "the arming of the delay was reached");
+
+        _time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
+        Assert.Equal(TaskState.Delayed, delayed.State);
+        _time.Advance(TimeSpan.FromTicks(1));
+
+        Assert.Equal(7, delayed.Wait(Probe.Patience));
+        Assert.Equal(_time.Start + TimeSpan.FromMinutes(10), delayed.StartedAt);
+        supervisor.Stop();
+    }
+
+    /// <summary>A fake provider that advances itself by <c>jump</c> just before the first timer change of
+    /// <c>arming</c> takes effect.</summary>
+    private sealed class AdvancingProvider(FakeTimeProvider fake, TimeSpan arming, TimeSpan jump) : TimeProvider
+    {
+        private int _jumped;
+
+        public bool Jumped => Volatile.Read(ref _jumped) != 0;
+
+        public override long TimestampFrequency => fake.TimestampFrequency;
+
+        public override long GetTimestamp() => fake.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Timer(this, fake.CreateTimer(callback, state, dueTime, period));
+
+        private sealed class Timer(AdvancingProvider owner, ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (dueTime == owner.ArmingWait && Interlocked.Exchange(ref owner._jumped, 1) == 0)
+                {
+                    owner.Fake.Advance(owner.Jump);
+                }
+
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+
+        private FakeTimeProvider Fake => fake;
+
+        private TimeSpan ArmingWait => arming;
+
+        private TimeSpan Jump => jump;
+    }
+
+    [Fact]
     public void An_interval_worker_runs_on_the_providers_schedule_and_an_overrun_reanchors_it()
     {
         var supervisor = new TaskSupervisor("fake-interval", _time);

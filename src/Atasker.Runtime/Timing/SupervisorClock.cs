@@ -122,8 +122,37 @@ internal sealed class SupervisorClock
                 else
                 {
                     _now.Disarm();
-                    _timer.Change(Until(now, due), Timeout.InfiniteTimeSpan);
+                    ChangeFrom(now, due);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Gives the provider the wait from <paramref name="now"/> to <paramref name="due"/>. The provider measures it from
+        /// its time at <c>Change</c>: a fake provider advanced by another thread between the read and the change would
+        /// fire late by the whole advance (a test that advances to the due time would wait for ever). So the clock is
+        /// read again, and a move is made good, a few times at most (a real provider moves every time, by nothing that
+        /// matters).
+        /// </summary>
+        private void ChangeFrom(long now, long due)
+        {
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                _timer.Change(Until(now, due), Timeout.InfiniteTimeSpan);
+                long after = _clock.Now;
+                if (after == now)
+                {
+                    return;
+                }
+
+                if (due <= after)
+                {
+                    _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _now.Arm(0);
+                    return;
+                }
+
+                now = after;
             }
         }
 
@@ -157,7 +186,7 @@ internal sealed class SupervisorClock
                 if (now < _due)
                 {
                     // Early: the tick of an arming that was replaced, or the rounding of a conversion.
-                    _timer.Change(Until(now, _due), Timeout.InfiniteTimeSpan);
+                    ChangeFrom(now, _due);
                     return;
                 }
 
