@@ -162,7 +162,7 @@ public sealed partial class TaskGenerator
             }
 
             string call = $"{target}{model.MethodName}{model.TypeParameters}({string.Join(", ", callArguments)})";
-            string typeArguments = model.ResultType is null ? $"<{stateType}>" : $"<{stateType}, {model.ResultType}>";
+            string stateAndResult = model.ResultType is null ? stateType : $"{stateType}, {model.ResultType}";
 
             // A sync body of a non-generic method is a struct type argument (the handle then holds no delegate: 8 bytes
             // less per task, and a direct call); a generic method's would need its type parameters and constraints
@@ -172,8 +172,8 @@ public sealed partial class TaskGenerator
             writer.Indent();
             string launcher = KnownTypes.IsAwaitable(model.Shape) ? Launcher + "Async" : Launcher;
             writer.Line(bodyStruct
-                ? $"return {launcher}{typeArguments.Substring(0, typeArguments.Length - 1)}, {BodyStruct(model)}>("
-                : $"return {launcher}{typeArguments}(");
+                ? $"return {launcher}<{stateAndResult}, {BodyStruct(model)}>("
+                : $"return {launcher}<{stateAndResult}>(");
             writer.Indent();
             writer.Line(MethodInfoField(model) + ",");
             writer.Line("options,");
@@ -188,12 +188,9 @@ public sealed partial class TaskGenerator
             writer.Line("}");
             if (bodyStruct)
             {
-                string bodyInterface = model.ResultType is null
-                    ? $"global::Atasker.CompilerServices.ITaskBody<{stateType}>"
-                    : $"global::Atasker.CompilerServices.ITaskBody<{stateType}, {model.ResultType}>";
                 writer.Line();
                 writer.Line(GeneratedCode);
-                writer.Open($"private readonly struct {BodyStruct(model)} : {bodyInterface}");
+                writer.Open($"private readonly struct {BodyStruct(model)} : global::Atasker.CompilerServices.ITaskBody<{stateAndResult}>");
                 writer.Line($"public {model.ResultType ?? "void"} Run({stateType} state, global::System.Threading.CancellationToken cancellationToken)");
                 writer.Indent().Line($"=> {call};").Outdent();
                 writer.Close();

@@ -72,12 +72,6 @@ namespace Atasker
             default(TBody).Run(state, cancellationToken);
         }
     }
-}
-
-namespace Atasker
-{
-    using System;
-    using Atasker.CompilerServices;
 
     /// <summary>The bodies of tasks submitted as delegates: the delegate is the state, so the handle holds it alone.</summary>
     internal static class DelegateBodies

@@ -113,42 +113,33 @@ internal sealed class SupervisorClock
             {
                 _due = due;
                 _armed = true;
-                long now = _clock.Now;
-                if (due <= now)
-                {
-                    _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                    _now.Arm(0);
-                }
-                else
-                {
-                    _now.Disarm();
-                    ChangeFrom(now, due);
-                }
+                ChangeFrom(_clock.Now, due);
             }
         }
 
         /// <summary>
-        /// Gives the provider the wait from <paramref name="now"/> to <paramref name="due"/>. The provider measures it from
-        /// its time at <c>Change</c>: a fake provider advanced by another thread between the read and the change would
-        /// fire late by the whole advance (a test that advances to the due time would wait for ever). So the clock is
-        /// read again, and a move is made good, a few times at most (a real provider moves every time, by nothing that
-        /// matters).
+        /// Arms for <paramref name="due"/>, the clock reading <paramref name="now"/>: due now or past goes to the clock
+        /// thread, later to the provider. The provider measures its wait from its own time at <c>Change</c>: a fake
+        /// provider advanced by another thread between the read and the change would fire late by the whole advance (a
+        /// test that advances to the due time would wait for ever). So the clock is read again, and a move is made good,
+        /// a few times at most (a real provider moves every time, by nothing that matters).
         /// </summary>
         private void ChangeFrom(long now, long due)
         {
             for (int attempt = 0; attempt < 3; attempt++)
             {
+                if (due <= now)
+                {
+                    _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _now.Arm(0);
+                    return;
+                }
+
+                _now.Disarm();
                 _timer.Change(Until(now, due), Timeout.InfiniteTimeSpan);
                 long after = _clock.Now;
                 if (after == now)
                 {
-                    return;
-                }
-
-                if (due <= after)
-                {
-                    _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                    _now.Arm(0);
                     return;
                 }
 
