@@ -203,6 +203,25 @@ public sealed class AdmissionTests
         Assert.Equal(new PoolLimits(3, 2, 1), supervisor.GetInfo().Async.Limits);
     }
 
+    [Fact]
+    public void High_tasks_fill_the_pool_and_the_high_reserve_at_once()
+    {
+        using var probe = new Probe();
+        var supervisor = Supervisors.Create(2, reserveNormal: 0, reserveHigh: 1);
+        var handles = Enumerable.Range(0, 4)
+            .Select(i => supervisor.Submit(probe.Blocking($"High{i}"), supervisor.With(TaskPriority.High, $"High{i}")))
+            .ToList();
+
+        probe.WaitForStarts(3);
+        Assert.Equal((3, 1), ActiveAndQueued(supervisor));
+        AssertStarted(probe, "High0", "High1", "High2");
+        Assert.Equal(TaskState.Queued, handles[3].State);
+
+        probe.Open();
+        TaskHandle.WaitCompleted(handles, Probe.Patience);
+        supervisor.Stop();
+    }
+
     private static void AssertStarted(Probe probe, params string[] names) =>
         Assert.Equal(names.Order(), probe.Started.Order());
 

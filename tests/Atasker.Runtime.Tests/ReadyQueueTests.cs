@@ -22,7 +22,14 @@ public sealed class ReadyQueueTests
         // A blocker ends: its slot admits low0, but its thread runs the High task, which was admitted first.
         Assert.Same(high, pool.Release(takeNext: true, SupervisorClock.Own.Now));
         Assert.Same(lows[0], pool.TakeReady());
+
+        // The ready queue is empty now: the task the slot admits goes straight to the finishing thread, and nobody else
+        // is told of it.
+        int calls = threads.Calls;
         Assert.Same(lows[1], pool.Release(takeNext: true, SupervisorClock.Own.Now));
+        Assert.Equal(calls, threads.Calls);
+        Assert.False(pool.HasReady);
+        pool.AssertInvariants();
         Assert.Null(pool.TakeReady());
         Assert.Equal((3, 198), (pool.GetInfo().Active, pool.GetInfo().Queued));
         Assert.True(threads.Calls >= 2, "every admission into the ready queue told the threads");

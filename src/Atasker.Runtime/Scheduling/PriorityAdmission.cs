@@ -190,10 +190,10 @@ internal sealed partial class PriorityAdmission : IDisposable
         {
             _active--;
             _ended++;
-            admitted = AdmitWaiting(now, ref reports);
+            admitted = AdmitWaiting(now, ref reports, handOver: takeNext);
             if (_readyRunner is not null)
             {
-                kept = takeNext ? TakeReadyLocked() : null;
+                kept = takeNext ? admitted ?? TakeReadyLocked() : null;
                 moreReady = _ready > 0;
             }
 
@@ -336,7 +336,11 @@ internal sealed partial class PriorityAdmission : IDisposable
 
     /// <summary>Admits waiting tasks while they fit, most important first: into the ready queue of a ready-queue pool
     /// (returns null), otherwise returned chained through QueueNext.</summary>
-    private TaskHandle? AdmitWaiting(long now, ref List<QueueWaitReport>? reports)
+    /// <param name="now">The current timestamp, for the queue waits.</param>
+    /// <param name="reports">Queue waits past a threshold, to report after the lock.</param>
+    /// <param name="handOver">For a ready-queue pool whose ready queue is empty: the first task admitted is returned
+    /// instead, for the caller to run (what taking it from the ready queue would give, without going through it).</param>
+    private TaskHandle? AdmitWaiting(long now, ref List<QueueWaitReport>? reports, bool handOver = false)
     {
         TaskHandle? first = null;
         TaskHandle? last = null;
@@ -364,7 +368,15 @@ internal sealed partial class PriorityAdmission : IDisposable
 
                 if (_readyRunner is not null)
                 {
-                    AppendReady(item);
+                    if (handOver && first is null && _readyHead is null)
+                    {
+                        first = item;
+                    }
+                    else
+                    {
+                        AppendReady(item);
+                    }
+
                     continue;
                 }
 
