@@ -139,6 +139,39 @@ public sealed class HandleTests
     }
 
     [Fact]
+    public void WaitCompleted_rethrows_a_failure_only_once_every_task_has_ended_and_a_cancel_counts_as_one()
+    {
+        using var probe = new Probe();
+        var failed = _supervisor.Submit<string>(() => throw new InvalidDataException("failed"));
+        var slow = _supervisor.Submit(probe.Blocking("slow"));
+        probe.WaitForStarts(1);
+        var opener = new Thread(() =>
+        {
+            try
+            {
+                failed.Wait(Probe.Patience);
+            }
+            catch (InvalidDataException)
+            {
+                // the failure the test expects
+            }
+            finally
+            {
+                probe.Open();
+            }
+        });
+        opener.Start();
+
+        Assert.Throws<InvalidDataException>(() => TaskHandle.WaitCompleted([failed, slow], Probe.Patience));
+        Assert.Equal(TaskState.Completed, slow.State);
+        opener.Join();
+
+        var canceled = _supervisor.Submit(() => "never", new TaskOptions { Delay = TimeSpan.FromHours(1) });
+        Assert.True(canceled.Cancel());
+        Assert.Throws<OperationCanceledException>(() => TaskHandle.WaitCompleted([slow, canceled, failed], Probe.Patience));
+    }
+
+    [Fact]
     public void Submit_rejects_bad_options_naming_what_is_wrong()
     {
         Assert.Throws<ArgumentNullException>(() => _supervisor.Submit((Func<int>)null!));

@@ -206,8 +206,12 @@ public partial class TaskHandle
         }
 
         // Waited for from the last: tasks tend to end in the order they were submitted, so by the time the last has
-        // ended most others have too, and one blocking wait (one completion source) usually covers them all.
+        // ended most others have too, and one blocking wait (one completion source) usually covers them all. The
+        // results are taken in the same pass (one walk over the handles, not two); a failure is rethrown once every
+        // task has ended, the first in input order.
         var deadline = limit == Timeout.InfiniteTimeSpan ? (long?)null : Environment.TickCount64 + (long)Math.Ceiling(limit.TotalMilliseconds);
+        var results = new TResult[list.Count];
+        int firstUnsuccessful = -1;
         for (int i = list.Count - 1; i >= 0; i--)
         {
             var handle = list[i];
@@ -227,12 +231,20 @@ public partial class TaskHandle
 
                 throw new TimeoutException($"{pending} of {list.Count} tasks did not finish within {limit}; the first is {first ?? handle}.");
             }
+
+            if (handle.State == TaskState.Completed)
+            {
+                results[i] = result(handle);
+            }
+            else
+            {
+                firstUnsuccessful = i;
+            }
         }
 
-        var results = new TResult[list.Count];
-        for (int i = 0; i < list.Count; i++)
+        if (firstUnsuccessful >= 0)
         {
-            results[i] = result(list[i]);
+            _ = result(list[firstUnsuccessful]); // throws that task's failure
         }
 
         return results;
