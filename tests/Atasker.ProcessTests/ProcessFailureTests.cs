@@ -82,6 +82,44 @@ public sealed class ProcessFailureTests
     }
 
     [Fact]
+    public void A_cancel_asked_while_the_submitter_writes_the_tasks_frame_waits_for_that_write()
+    {
+        // A small Run frame is written by the thread that gives the task (here the test's own, inside StartHang) when
+        // the writer thread is idle. The task is canceled just before that write: its Cancel frame is queued for the
+        // writer thread, which must wait for the write (a cancel that overtook the task is ignored by the worker, and
+        // the task hangs; one written at the same time breaks the protocol). The window below is only the chance a
+        // wrong writer needs to take the cancel early; nothing waits on it to pass.
+        var supervisor = Workers.Create(1);
+        int held = 0;
+        bool queued = false, takenEarly = false;
+        _ = RemoteTasks.StartProcessId(supervisor.Options()).Wait(Workers.Patience); // a warm, idle worker
+        ProcessWorker.RunWriting = (worker, handle) =>
+        {
+            if (handle.Supervisor == supervisor && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                _ = handle.Cancel(); // Started: its token is signalled, and a Cancel frame is queued
+                queued = worker.HasQueuedCancel;
+                takenEarly = SpinWait.SpinUntil(() => !worker.HasQueuedCancel, TimeSpan.FromMilliseconds(200));
+            }
+        };
+        try
+        {
+            var hung = RemoteTasks.StartHang(supervisor.Options());
+            Assert.Equal(1, held);
+            Assert.True(queued, "the cancel was queued for the writer");
+            Assert.False(takenEarly, "the writer thread took the cancel while the task's Run frame was still to be written");
+            Assert.ThrowsAny<OperationCanceledException>(() => hung.Wait(Workers.Patience));
+            Assert.Equal(TaskState.Canceled, hung.State);
+            Assert.Equal(0L, supervisor.GetProcessWorkers().Lost);
+        }
+        finally
+        {
+            ProcessWorker.RunWriting = null;
+            supervisor.Stop(cancelTasks: true);
+        }
+    }
+
+    [Fact]
     public void A_reply_read_before_the_writer_marks_its_frame_delivered_does_not_lose_the_next_task()
     {
         // The writer thread is held right after writing the first task's frame until the reply has been read and the

@@ -23,13 +23,17 @@ internal interface IProcessWorkerOwner
 /// <summary>
 /// The parent's side of one worker process: the child, and a dedicated duplex pipe to it (stdout and stderr stay the
 /// child's own, so a body may print). One task at a time. A writer thread sends the frames (so a large argument never
-/// blocks the thread that submitted it), a reader thread blocks on the pipe and reports each reply; neither needs the
-/// .NET ThreadPool. The end of the pipe is how each side learns that the other died.
+/// blocks the thread that submitted it; a small Run frame given while the writer is idle is written by the thread that
+/// gives it, see <see cref="Run"/>), a reader thread blocks on the pipe and reports each reply; neither needs the .NET
+/// ThreadPool. The end of the pipe is how each side learns that the other died.
 /// </summary>
 internal sealed partial class ProcessWorker
 {
     public const string PipeVariable = "ATASKER_PROCESS_WORKER";
     private const string StartupHooksVariable = "DOTNET_STARTUP_HOOKS";
+
+    /// <summary>Arguments up to this size are written by the thread that gives the task, when the writer is idle.</summary>
+    private const int InlineArgumentBytes = 4096;
 
     /// <summary>How long a closed worker has to exit before it is killed.</summary>
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
@@ -44,6 +48,8 @@ internal sealed partial class ProcessWorker
     private Assignment? _assignment;
     private Delivery _delivery;
     private readonly Queue<long> _cancels = new();
+    private bool _writerBusy; // the writer thread is writing a frame
+    private bool _inline; // a Run frame is being written by the thread that gave the task (see Run)
     private string? _lostReason;
     private Exception? _lostCause;
     private int _killed;
@@ -83,6 +89,22 @@ internal sealed partial class ProcessWorker
     /// the writer marks it delivered (the moment a fast reply can overtake it).</summary>
     internal static Action<ProcessWorker, TaskHandle>? RunWritten { get; set; }
 
+    /// <summary>For tests: called on the thread that gives a task, before it writes the task's small Run frame itself
+    /// (see <see cref="Run"/>).</summary>
+    internal static Action<ProcessWorker, TaskHandle>? RunWriting { get; set; }
+
+    /// <summary>Whether a Cancel frame waits for the writer (for tests).</summary>
+    internal bool HasQueuedCancel
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancels.Count > 0;
+            }
+        }
+    }
+
     /// <summary>Whether a task was given to the worker and its Run frame waits for the writer (for tests).</summary>
     internal bool HasQueuedRun
     {
@@ -111,6 +133,7 @@ internal sealed partial class ProcessWorker
     /// the owner hears of it (not delivered) and may send the task elsewhere.</summary>
     public void Run(Assignment assignment)
     {
+        bool inline = false;
         lock (_gate)
         {
             if (_assignment is not null)
@@ -118,10 +141,9 @@ internal sealed partial class ProcessWorker
                 throw new InvalidOperationException($"Worker process {ProcessId} already runs task {_assignment.Task.Handle.Id}.");
             }
 
-            _assignment = assignment;
             if (_lostReason is null)
             {
-                _delivery = Delivery.Queued;
+                _assignment = assignment;
 
                 // A cancel asked before the task was given here went out ahead of it (and was ignored): the worker
                 // gets it again, after the task's Run frame.
@@ -130,15 +152,39 @@ internal sealed partial class ProcessWorker
                     _cancels.Enqueue(assignment.Task.Handle.Id);
                 }
 
-                Monitor.PulseAll(_gate);
-                return;
+                inline = _inline = CanWriteInline(assignment);
+                _delivery = inline ? Delivery.Writing : Delivery.Queued;
+                if (!inline)
+                {
+                    Monitor.PulseAll(_gate);
+                    return; // the writer thread sends it
+                }
             }
-
-            _assignment = null;
         }
 
-        _owner.OnLost(this, assignment, delivered: false, _lostReason!, _lostCause!);
+        if (!inline)
+        {
+            _owner.OnLost(this, assignment, delivered: false, _lostReason!, _lostCause!);
+            return;
+        }
+
+        // Written here, saving the hand-over to the writer thread (a thread wake-up in every round trip): the worker
+        // reads each frame as it comes, one task at a time, so a small frame fits the socket's buffer and the write
+        // returns at once.
+        RunWriting?.Invoke(this, assignment.Task.Handle);
+        if (TryWrite(assignment, cancel: 0))
+        {
+            _ = MarkDelivered(assignment);
+        }
     }
+
+    /// <summary>Whether the thread giving <paramref name="assignment"/> may write its Run frame itself (under the lock):
+    /// a small frame, nothing else being written or waiting to be (so frames keep their order), and a Unix socket,
+    /// whose buffer takes it whole (a Windows pipe's write may wait for the reader). Tests that hold the writer thread
+    /// (<see cref="RunWritten"/>) keep every frame on it.</summary>
+    private bool CanWriteInline(Assignment assignment) =>
+        !OperatingSystem.IsWindows() && !_writerBusy && !_inline && _cancels.Count == 0 && RunWritten is null
+        && assignment.Task.Arguments.Length <= InlineArgumentBytes;
 
     /// <summary>Asks the worker to signal the running task's token; ignored once the worker is gone.</summary>
     public void RequestCancel(long taskId)
@@ -207,7 +253,7 @@ internal sealed partial class ProcessWorker
             long cancel = 0;
             lock (_gate)
             {
-                while (_lostReason is null && _delivery != Delivery.Queued && _cancels.Count == 0)
+                while (_lostReason is null && (_inline || (_delivery != Delivery.Queued && _cancels.Count == 0)))
                 {
                     Monitor.Wait(_gate);
                 }
@@ -228,55 +274,92 @@ internal sealed partial class ProcessWorker
                 {
                     cancel = _cancels.Dequeue();
                 }
+
+                _writerBusy = true;
             }
 
-            try
+            if (!TryWrite(run, cancel))
             {
-                if (run is not null)
-                {
-                    var task = run.Task;
-                    ProcessFrames.WriteRun(_pipe, task.Handle.Id, task.MethodId, task.Arguments);
-                }
-                else
-                {
-                    ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Cancel, cancel, ReadOnlyMemory<byte>.Empty));
-                }
-            }
-            catch (Exception error) when (error is IOException or ObjectDisposedException)
-            {
-                // The worker is gone. A Run frame that could not be written never reached it.
-                Lose($"Worker process {ProcessId} could not be written to: {error.Message}", error, byWriter: true);
                 return;
+            }
+
+            lock (_gate)
+            {
+                _writerBusy = false;
             }
 
             if (run is not null)
             {
                 RunWritten?.Invoke(this, run.Task.Handle);
-                bool lost;
-                lock (_gate)
+                if (!MarkDelivered(run))
                 {
-                    // The reply may have been read already, and the next task given to this worker (Queued): only the
-                    // task just written is marked delivered, so the next one is still written.
-                    if (_assignment == run && _delivery == Delivery.Writing)
-                    {
-                        _delivery = Delivery.Delivered;
-                    }
-
-                    lost = _lostReason is not null && _assignment == run;
-                    if (lost)
-                    {
-                        _assignment = null;
-                    }
-                }
-
-                if (lost)
-                {
-                    // The reader saw the pipe end while this frame was being written: it may have been read.
-                    _owner.OnLost(this, run, delivered: true, _lostReason!, _lostCause!);
                     return;
                 }
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="run"/>'s Run frame, or else a Cancel frame for task <paramref name="cancel"/>,
+    /// on the writer thread or on the thread that gave the task (see <see cref="Run"/>). False when the worker is gone:
+    /// then it is reported lost, and a Run frame that could not be written never reached it.</summary>
+    private bool TryWrite(Assignment? run, long cancel)
+    {
+        try
+        {
+            if (run is not null)
+            {
+                var task = run.Task;
+                ProcessFrames.WriteRun(_pipe, task.Handle.Id, task.MethodId, task.Arguments);
+            }
+            else
+            {
+                ProcessFrames.Write(_pipe, new ProcessFrame(ProcessFrameKind.Cancel, cancel, ReadOnlyMemory<byte>.Empty));
+            }
+
+            return true;
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            Lose($"Worker process {ProcessId} could not be written to: {error.Message}", error, byWriter: true);
+            return false;
+        }
+    }
+
+    /// <summary>After <paramref name="run"/>'s Run frame was written: marks it delivered, lets the writer thread go on
+    /// (a frame may wait for an inline write), and reports the worker lost when its pipe ended meanwhile (then the
+    /// frame may have been read, and false is returned).</summary>
+    private bool MarkDelivered(Assignment run)
+    {
+        bool lost;
+        lock (_gate)
+        {
+            // The reply may have been read already, and the next task given to this worker (Queued): only the task just
+            // written is marked delivered, so the next one is still written.
+            if (_assignment == run && _delivery == Delivery.Writing)
+            {
+                _delivery = Delivery.Delivered;
+            }
+
+            if (_inline)
+            {
+                _inline = false;
+                Monitor.PulseAll(_gate);
+            }
+
+            lost = _lostReason is not null && _assignment == run;
+            if (lost)
+            {
+                _assignment = null;
+            }
+        }
+
+        if (lost)
+        {
+            // The reader saw the pipe end while this frame was being written: it may have been read.
+            _owner.OnLost(this, run, delivered: true, _lostReason!, _lostCause!);
+        }
+
+        return !lost;
     }
 
     /// <summary>The worker is gone: the task it had, if any, goes back to the owner (delivered or not), and the writer
@@ -294,6 +377,11 @@ internal sealed partial class ProcessWorker
             {
                 _lostReason = reason;
                 _lostCause = cause;
+            }
+
+            if (byWriter)
+            {
+                _inline = false;
             }
 
             assignment = _assignment;
