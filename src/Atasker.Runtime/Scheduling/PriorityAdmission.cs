@@ -335,7 +335,8 @@ internal sealed partial class PriorityAdmission : IDisposable
     }
 
     /// <summary>Admits waiting tasks while they fit, most important first: into the ready queue of a ready-queue pool
-    /// (returns null), otherwise returned chained through QueueNext.</summary>
+    /// (returns null, or the task handed over: see <paramref name="handOver"/>), otherwise returned chained through
+    /// QueueNext.</summary>
     /// <param name="now">The current timestamp, for the queue waits.</param>
     /// <param name="reports">Queue waits past a threshold, to report after the lock.</param>
     /// <param name="handOver">For a ready-queue pool whose ready queue is empty: the first task admitted is returned

@@ -14,7 +14,7 @@ internal sealed partial class ProcessWorker
     /// whose buffer takes it whole (a Windows pipe's write may wait for the reader). Tests that hold the writer thread
     /// (<see cref="RunWritten"/>) keep every frame on it.</summary>
     private bool CanWriteInline(Assignment assignment) =>
-        !OperatingSystem.IsWindows() && !_writerBusy && !_inline && _cancels.Count == 0 && RunWritten is null
+        !OperatingSystem.IsWindows() && !_writing && _cancels.Count == 0 && RunWritten is null
         && assignment.Task.Arguments.Length <= InlineArgumentBytes;
 
     /// <summary>The writer thread: sends Run and Cancel frames as they come, until the worker is lost.</summary>
@@ -26,7 +26,8 @@ internal sealed partial class ProcessWorker
             long cancel = 0;
             lock (_gate)
             {
-                while (_lostReason is null && (_inline || (_delivery != Delivery.Queued && _cancels.Count == 0)))
+                // Writing here means the thread that gave a task is writing its Run frame: this thread waits for it.
+                while (_lostReason is null && (_writing || (_delivery != Delivery.Queued && _cancels.Count == 0)))
                 {
                     Monitor.Wait(_gate);
                 }
@@ -48,7 +49,7 @@ internal sealed partial class ProcessWorker
                     cancel = _cancels.Dequeue();
                 }
 
-                _writerBusy = true;
+                _writing = true;
             }
 
             if (!TryWrite(run, cancel))
@@ -56,12 +57,14 @@ internal sealed partial class ProcessWorker
                 return;
             }
 
-            lock (_gate)
+            if (run is null)
             {
-                _writerBusy = false;
+                lock (_gate)
+                {
+                    _writing = false;
+                }
             }
-
-            if (run is not null)
+            else
             {
                 RunWritten?.Invoke(this, run.Task.Handle);
                 if (!MarkDelivered(run))
@@ -98,9 +101,9 @@ internal sealed partial class ProcessWorker
         }
     }
 
-    /// <summary>After <paramref name="run"/>'s Run frame was written: marks it delivered, lets the writer thread go on
-    /// (a frame may wait for an inline write), and reports the worker lost when its pipe ended meanwhile (then the
-    /// frame may have been read, and false is returned).</summary>
+    /// <summary>After <paramref name="run"/>'s Run frame was written (by either writer): marks it delivered, lets the next
+    /// frame be written (the writer thread may wait for an inline write), and reports the worker lost when its pipe
+    /// ended meanwhile (then the frame may have been read, and false is returned).</summary>
     private bool MarkDelivered(Assignment run)
     {
         bool lost;
@@ -113,11 +116,8 @@ internal sealed partial class ProcessWorker
                 _delivery = Delivery.Delivered;
             }
 
-            if (_inline)
-            {
-                _inline = false;
-                Monitor.PulseAll(_gate);
-            }
+            _writing = false;
+            Monitor.PulseAll(_gate);
 
             lost = _lostReason is not null && _assignment == run;
             if (lost)

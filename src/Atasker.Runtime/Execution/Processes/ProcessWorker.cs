@@ -48,8 +48,7 @@ internal sealed partial class ProcessWorker
     private Assignment? _assignment;
     private Delivery _delivery;
     private readonly Queue<long> _cancels = new();
-    private bool _writerBusy; // the writer thread is writing a frame
-    private bool _inline; // a Run frame is being written by the thread that gave the task (see Run)
+    private bool _writing; // a frame is being written: by the writer thread, or by the thread that gave the task (see Run)
     private string? _lostReason;
     private Exception? _lostCause;
     private int _killed;
@@ -152,7 +151,7 @@ internal sealed partial class ProcessWorker
                     _cancels.Enqueue(assignment.Task.Handle.Id);
                 }
 
-                inline = _inline = CanWriteInline(assignment);
+                inline = _writing = CanWriteInline(assignment);
                 _delivery = inline ? Delivery.Writing : Delivery.Queued;
                 if (!inline)
                 {
@@ -251,11 +250,6 @@ internal sealed partial class ProcessWorker
             {
                 _lostReason = reason;
                 _lostCause = cause;
-            }
-
-            if (byWriter)
-            {
-                _inline = false;
             }
 
             assignment = _assignment;
